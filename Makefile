@@ -1,0 +1,27 @@
+# The two set-up commands of README.md: `make run` and `make test`.
+SHELL := /bin/bash
+INFILL_CACHE ?= $(HOME)/.cache/infill
+export INFILL_CACHE
+SWIFT_FLAGS := -c release -Xswiftc -enable-testing
+BIN := .build/release/infill
+
+.PHONY: run test deps models build check-tests
+
+deps:
+	scripts/install-deps
+
+build: deps
+	swift build $(SWIFT_FLAGS)
+
+# Main job: default model, a real one-shot completion on an example file, then editor set-up hints.
+run: deps
+	scripts/fetch-models qwen2.5-coder-1.5b >/dev/null
+	swift build $(SWIFT_FLAGS)
+	scripts/demo
+
+# Whole test suite (CI runs exactly this).
+test: deps
+	scripts/fetch-models qwen2.5-coder-0.5b smollm2-135m qwen2.5-coder-1.5b >/dev/null
+	swift build $(SWIFT_FLAGS) --build-tests
+	swift test $(SWIFT_FLAGS) --skip-build --parallel --num-workers 2
+	scripts/test-e2e

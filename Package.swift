@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One target per responsibility; docs/architecture.md explains each and the data flow between them.
+let package = Package(
+    name: "Infill",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "infill", targets: ["infill"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: C targets: hot SIMD kernels, the OpenBLAS system library, the jsoncpp shim.
+        .target(
+            name: "CKernels",
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "CJSON",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/jsoncpp"])],
+            linkerSettings: [.linkedLibrary("jsoncpp")]
+        ),
+
+        // MARK: Engine
+        .target(name: "GGUF"),
+        .target(name: "Tokenizer", dependencies: ["GGUF"]),
+        .target(name: "LlamaEngine", dependencies: ["GGUF", "Tokenizer", "CKernels", "COpenBLAS"]),
+
+        // MARK: Language server
+        .target(name: "LSPProtocol"),
+        .target(name: "JSONRPC", dependencies: ["LSPProtocol", "CJSON"]),
+        .target(name: "Completion", dependencies: ["Tokenizer"]),
+        .target(
+            name: "LanguageServer",
+            dependencies: ["LSPProtocol", "JSONRPC", "Completion", "LlamaEngine", "GGUF", "Tokenizer"]
+        ),
+
+        // MARK: Executable
+        .executableTarget(
+            name: "infill",
+            dependencies: [
+                "GGUF", "Tokenizer", "LlamaEngine", "Completion", "LanguageServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests mirror the targets.
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
+        .testTarget(name: "LlamaEngineTests", dependencies: ["LlamaEngine", "GGUF", "Tokenizer", "CKernels"]),
+        .testTarget(name: "LSPProtocolTests", dependencies: ["LSPProtocol"]),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "LSPProtocol"]),
+        .testTarget(name: "CompletionTests", dependencies: ["Completion", "Tokenizer"]),
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "LSPProtocol", "JSONRPC"]),
+    ]
+)

@@ -1,0 +1,2 @@
+#include "cjson.h"
+#include <json/json.h>

@@ -1,0 +1,1 @@
+// Completion module; see docs/architecture.md.

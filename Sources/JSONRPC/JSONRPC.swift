@@ -1,0 +1,1 @@
+// JSONRPC module; see docs/architecture.md.

@@ -1,0 +1,1 @@
+// LSPProtocol module; see docs/architecture.md.

@@ -1,0 +1,1 @@
+// LanguageServer module; see docs/architecture.md.

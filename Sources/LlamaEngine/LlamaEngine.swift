@@ -1,0 +1,1 @@
+// LlamaEngine module; see docs/architecture.md.

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Infill: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "infill",
+        abstract: "Code-completion language server with an in-process CPU Llama engine.",
+        subcommands: []
+    )
+}

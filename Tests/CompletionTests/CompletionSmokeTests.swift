@@ -1,0 +1,6 @@
+import XCTest
+@testable import Completion
+
+final class CompletionSmokeTests: XCTestCase {
+    func testModuleLinks() {}
+}

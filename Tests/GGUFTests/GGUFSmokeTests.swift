@@ -1,0 +1,6 @@
+import XCTest
+@testable import GGUF
+
+final class GGUFSmokeTests: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import LSPProtocol
+
+final class LSPProtocolSmokeTests: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import LanguageServer
+
+final class LanguageServerSmokeTests: XCTestCase {
+    func testModuleLinks() {}
+}

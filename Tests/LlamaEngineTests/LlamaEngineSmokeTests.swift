@@ -1,0 +1,6 @@
+import XCTest
+@testable import LlamaEngine
+
+final class LlamaEngineSmokeTests: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import Tokenizer
+
+final class TokenizerSmokeTests: XCTestCase {
+    func testModuleLinks() {}
+}
