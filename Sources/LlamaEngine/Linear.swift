@@ -10,13 +10,31 @@ final class Linear: @unchecked Sendable {
     private let rowScratch: UnsafeMutablePointer<Float>
     private let maxCols: Int
 
-    init(pool: ThreadPool, maxCols: Int, maxBatch: Int) {
+    /// OpenBLAS for batches of at least `blasMinBatch` rows, or nil to use the engine's kernels only.
+    let blas: OpenBLAS?
+    static let blasMinBatch = 32
+    /// f32 copy of one weight matrix for SGEMM; matrices larger than this (the classifier) never use BLAS.
+    private let blasScratch: UnsafeMutablePointer<Float>?
+    private let blasScratchCount: Int
+
+    init(pool: ThreadPool, maxCols: Int, maxBatch: Int, blas: OpenBLAS?, blasScratchCount: Int) {
         self.pool = pool
         self.maxCols = maxCols
         rowScratch = .allocate(capacity: maxCols * pool.threadCount)
+        let useBLAS = blas != nil && maxBatch >= Linear.blasMinBatch
+        self.blas = useBLAS ? blas : nil
+        self.blasScratchCount = useBLAS ? blasScratchCount : 0
+        blasScratch = useBLAS ? .allocate(capacity: blasScratchCount) : nil
+        if useBLAS { blas?.setThreads(pool.threadCount) }
     }
 
-    deinit { rowScratch.deallocate() }
+    deinit {
+        rowScratch.deallocate()
+        blasScratch?.deallocate()
+    }
+
+    /// Bytes of the f32 weight copy a BLAS-enabled `Linear` keeps.
+    static func blasScratchCount(_ c: LlamaConfig) -> Int { max(c.dim * c.dim, c.hiddenDim * c.dim) }
 
     /// Types this file can multiply with.
     static let supportedTypes: Set<GGMLType> = [.f32, .f16]
@@ -38,6 +56,15 @@ final class Linear: @unchecked Sendable {
     /// y[b, r] = dot(W[r], x[b]) for all rows r and batch entries b.
     func multiply(_ w: Matrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>) {
         let cols = w.cols, rows = w.rows
+        if let blas, let f32 = blasScratch, batch >= Linear.blasMinBatch, rows * cols <= blasScratchCount {
+            // Dequantize once (cheap next to the GEMM: 1/batch of its work), then SGEMM: Y = X · Wᵀ.
+            pool.parallelChunks(rows, chunksPerThread: 4) { range in
+                for r in range { Linear.dequantizeRow(w.type, w.row(r), f32 + r * cols, count: cols) }
+            }
+            blas.sgemm(m: batch, n: rows, k: cols, a: x, lda: cols, b: f32, ldb: cols, transposeB: true,
+                       c: y, ldc: rows)
+            return
+        }
         let scratch = rowScratch
         pool.parallelFor((rows + 15) / 16) { chunk, thread in
             let row = scratch + thread * cols

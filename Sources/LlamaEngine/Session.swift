@@ -49,14 +49,17 @@ public struct SessionOptions: Sendable {
     public var batchSize: Int = 512
     /// Positions per batch whose logits `evaluateAll` can return (tests); 1 is enough to generate.
     public var logitRows: Int = 1
+    /// Use OpenBLAS SGEMM for prompt batches of 32 tokens or more (when the library is installed).
+    public var useBLAS: Bool = true
 
     public init(contextLength: Int? = nil, threads: Int? = nil, kvCacheType: KVCacheType = .f32,
-                batchSize: Int = 512, logitRows: Int = 1) {
+                batchSize: Int = 512, logitRows: Int = 1, useBLAS: Bool = true) {
         self.contextLength = contextLength
         self.threads = threads
         self.kvCacheType = kvCacheType
         self.batchSize = batchSize
         self.logitRows = logitRows
+        self.useBLAS = useBLAS
     }
 }
 
@@ -68,6 +71,8 @@ public final class Session {
     public let model: LlamaModel
     public let contextLength: Int
     public var threadCount: Int { pool.threadCount }
+    /// The OpenBLAS in use for prompt batches, if any.
+    public var blas: OpenBLAS? { transformer.linear.blas }
     /// Tokens whose keys and values are in the cache, at positions 0..<cachedTokens.count.
     public private(set) var cachedTokens: [Int32] = []
 
@@ -83,7 +88,7 @@ public final class Session {
         let logitRows = max(1, min(options.logitRows, batch))
         let needed = model.fileSize + RunState.byteCount(
             config: c, contextLength: context, maxBatch: batch, logitRows: logitRows, threads: threads,
-            kvType: options.kvCacheType)
+            kvType: options.kvCacheType) + (options.useBLAS ? Linear.blasScratchCount(c) * 4 : 0)
         if let available = Memory.availableBytes(), needed > available {
             throw EngineError.notEnoughMemory(needed: needed, available: available, path: model.path)
         }
@@ -91,7 +96,8 @@ public final class Session {
         contextLength = context
         pool = ThreadPool(threads: threads)
         transformer = Transformer(config: c, weights: model.weights, contextLength: context, maxBatch: batch,
-                                  logitRows: logitRows, pool: pool, kvType: options.kvCacheType)
+                                  logitRows: logitRows, pool: pool, kvType: options.kvCacheType,
+                                  blas: options.useBLAS ? OpenBLAS.shared : nil)
         samplerState = SamplerState(vocabSize: c.vocabSize, seed: 0)
     }
 

@@ -12,13 +12,14 @@ final class Transformer: @unchecked Sendable {
     let pool: ThreadPool
 
     init(config: LlamaConfig, weights: Weights, contextLength: Int, maxBatch: Int, logitRows: Int,
-         pool: ThreadPool, kvType: KVCacheType) {
+         pool: ThreadPool, kvType: KVCacheType, blas: OpenBLAS?) {
         self.config = config
         self.weights = weights
         self.pool = pool
         state = RunState(config: config, contextLength: contextLength, maxBatch: maxBatch,
                          logitRows: logitRows, threads: pool.threadCount, kvType: kvType)
-        linear = Linear(pool: pool, maxCols: max(config.dim, config.hiddenDim), maxBatch: maxBatch)
+        linear = Linear(pool: pool, maxCols: max(config.dim, config.hiddenDim), maxBatch: maxBatch, blas: blas,
+                        blasScratchCount: Linear.blasScratchCount(config))
     }
 
     /// Which positions of a batch get logits.
@@ -143,6 +144,9 @@ final class Transformer: @unchecked Sendable {
     /// xb2[b, head] = softmax(q·K / sqrt(headDim)) · V over positions 0...startPos+b (causal), one
     /// work item per (token, head).
     private func attention(layer: Int, startPos: Int, count: Int) {
+        if let blas = linear.blas, count >= Linear.blasMinBatch, state.kvType == .f32 {
+            return batchedAttention(blas, layer: layer, startPos: startPos, count: count)
+        }
         let c = config, s = state
         let headDim = c.headDim, kvDim = c.kvDim, dim = c.dim
         let group = c.headCount / c.kvHeadCount
@@ -178,6 +182,33 @@ final class Transformer: @unchecked Sendable {
                     for i in 0..<headDim { out[i] += p * Float(value[i]) }
                 }
             }
+        }
+    }
+
+    /// Prefill attention as two SGEMMs per head: scores (count × length) = Q·Kᵀ, causal mask and
+    /// softmax per row, then out = P·V.
+    private func batchedAttention(_ blas: OpenBLAS, layer: Int, startPos: Int, count: Int) {
+        let c = config, s = state
+        let headDim = c.headDim, kvDim = c.kvDim, dim = c.dim
+        let group = c.headCount / c.kvHeadCount
+        let scale = 1 / Float(headDim).squareRoot()
+        let length = startPos + count
+        let keys = s.keyCache.assumingMemoryBound(to: Float.self) + cacheOffset(layer: layer, position: 0)
+        let values = s.valueCache.assumingMemoryBound(to: Float.self) + cacheOffset(layer: layer, position: 0)
+        let scores = s.batchScores
+        for h in 0..<c.headCount {
+            blas.sgemm(m: count, n: length, k: headDim, a: s.q + h * headDim, lda: dim,
+                       b: keys + (h / group) * headDim, ldb: kvDim, transposeB: true,
+                       c: scores, ldc: length, alpha: scale)
+            pool.parallelFor(count) { b in
+                let row = scores + b * length
+                let valid = startPos + b + 1
+                MathOps.softmax(row, valid)
+                (row + valid).update(repeating: 0, count: length - valid)
+            }
+            blas.sgemm(m: count, n: headDim, k: length, a: scores, lda: length,
+                       b: values + (h / group) * headDim, ldb: kvDim, transposeB: false,
+                       c: s.xb2 + h * headDim, ldc: dim)
         }
     }
 }
