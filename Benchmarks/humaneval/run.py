@@ -78,7 +78,7 @@ def run_llamacpp(tasks, args):
         toks = llm.tokenize(prompt, add_bos=False, special=True)
         t0 = time.perf_counter()
         out = []
-        for tok in llm.generate(toks, temp=0.0, top_k=1, reset=False):
+        for tok in llm.generate(toks, temp=0.0, top_k=1):
             if tok in eos or len(out) >= args.max_tokens:
                 break
             out.append(tok)
