@@ -47,9 +47,7 @@ final class Transformer: @unchecked Sendable {
             pool.parallelFor(n) { b in
                 MathOps.rmsNorm(s.xb + b * dim, s.x + b * dim, layer.attentionNorm, dim, epsilon: c.rmsEpsilon)
             }
-            linear.multiply(layer.wq, s.xb, batch: n, s.q)
-            linear.multiply(layer.wk, s.xb, batch: n, s.k)
-            linear.multiply(layer.wv, s.xb, batch: n, s.v)
+            linear.multiply(s.xb, batch: n, layer.wq, s.q, layer.wk, s.k, layer.wv, s.v)
             for b in 0..<n {
                 if let bias = layer.bq { MathOps.add(bias, s.q + b * dim, dim) }
                 if let bias = layer.bk { MathOps.add(bias, s.k + b * kvDim, kvDim) }
@@ -66,8 +64,7 @@ final class Transformer: @unchecked Sendable {
             pool.parallelFor(n) { b in
                 MathOps.rmsNorm(s.xb + b * dim, s.x + b * dim, layer.ffnNorm, dim, epsilon: c.rmsEpsilon)
             }
-            linear.multiply(layer.gate, s.xb, batch: n, s.hb)
-            linear.multiply(layer.up, s.xb, batch: n, s.hb2)
+            linear.multiply(s.xb, batch: n, layer.gate, s.hb, layer.up, s.hb2)
             pool.parallelChunks(n * hidden, alignment: 64) { range in
                 MathOps.swiGLU(s.hb + range.lowerBound, s.hb2 + range.lowerBound, range.count)
             }

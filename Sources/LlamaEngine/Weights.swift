@@ -1,25 +1,15 @@
 import GGUF
 
-/// A 2-D weight tensor viewed in place in the mapped GGUF: `rows` rows of `cols` elements, each row
-/// `rowBytes` long and stored in `type` (quantized blocks run along a row).
+/// A named 2-D weight tensor viewed in place in the mapped GGUF (the kernels' `WeightMatrix` plus the
+/// tensor name for messages): `rows` rows of `cols` elements, quantized blocks running along a row.
 public struct Matrix: @unchecked Sendable {
     public let name: String
-    public let type: GGMLType
-    public let rows: Int
-    public let cols: Int
-    public let base: UnsafeRawPointer
-    public let rowBytes: Int
+    public let weight: WeightMatrix
 
-    public init(name: String, type: GGMLType, rows: Int, cols: Int, base: UnsafeRawPointer, rowBytes: Int) {
-        self.name = name
-        self.type = type
-        self.rows = rows
-        self.cols = cols
-        self.base = base
-        self.rowBytes = rowBytes
-    }
-
-    public func row(_ r: Int) -> UnsafeRawPointer { base + r * rowBytes }
+    public var type: GGMLType { weight.type }
+    public var rows: Int { weight.rows }
+    public var cols: Int { weight.cols }
+    public func row(_ r: Int) -> UnsafeRawPointer { weight.row(r) }
 }
 
 /// One transformer block's weights. y = W·x with W of `rows` × `cols`; shapes in (rows, cols).
@@ -63,11 +53,11 @@ public struct Weights: @unchecked Sendable {
             guard Linear.supportedTypes.contains(info.type) else {
                 throw EngineError.unsupportedTensorType(name: name, type: "\(info.type)", path: path)
             }
-            guard let rowBytes = info.type.rowBytes(cols) else {
+            guard let weight = WeightMatrix(type: info.type, rows: rows, cols: cols,
+                                            base: file.bytes(of: info).baseAddress!) else {
                 throw EngineError.wrongShape(name: name, expected: [cols, rows], found: info.dimensions, path: path)
             }
-            return Matrix(name: name, type: info.type, rows: rows, cols: cols,
-                          base: file.bytes(of: info).baseAddress!, rowBytes: rowBytes)
+            return Matrix(name: name, weight: weight)
         }
         func vector(_ name: String, count: Int) throws -> UnsafePointer<Float> {
             guard let info = file.tensor(named: name) else {
