@@ -101,7 +101,12 @@ private final class State: @unchecked Sendable {
                 condition.unlock()
             }
             runItems(thread: 0)
-            while pending.load(ordering: .acquiring) > 0 {}
+            // Wait for the workers; yield after a while in case one of them is not running (a busy machine).
+            var spins = 0
+            while pending.load(ordering: .acquiring) > 0 {
+                spins += 1
+                if spins > 20_000 { sched_yield() }
+            }
             self.body = nil
         }
     }
@@ -121,7 +126,7 @@ private final class State: @unchecked Sendable {
             var spins = 0
             while generation.load(ordering: .acquiring) == seen {
                 spins += 1
-                if spins < Self.spinLimit { continue }
+                if spins < State.spinLimit { continue }
                 condition.lock()
                 sleepers.add(1, ordering: .sequentiallyConsistent)
                 while generation.load(ordering: .sequentiallyConsistent) == seen {

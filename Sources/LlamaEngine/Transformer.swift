@@ -65,8 +65,12 @@ final class Transformer: @unchecked Sendable {
                 MathOps.rmsNorm(s.xb + b * dim, s.x + b * dim, layer.ffnNorm, dim, epsilon: c.rmsEpsilon)
             }
             linear.multiply(s.xb, batch: n, layer.gate, s.hb, layer.up, s.hb2)
-            pool.parallelChunks(n * hidden, alignment: 64) { range in
-                MathOps.swiGLU(s.hb + range.lowerBound, s.hb2 + range.lowerBound, range.count)
+            if n == 1 {
+                MathOps.swiGLU(s.hb, s.hb2, hidden)  // too small to be worth a pool job
+            } else {
+                pool.parallelChunks(n * hidden, alignment: 64) { range in
+                    MathOps.swiGLU(s.hb + range.lowerBound, s.hb2 + range.lowerBound, range.count)
+                }
             }
             linear.multiply(layer.down, s.hb, batch: n, s.xb)
             MathOps.add(s.xb, s.x, n * dim)

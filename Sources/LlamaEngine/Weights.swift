@@ -38,6 +38,20 @@ public struct Weights: @unchecked Sendable {
     /// Owns the f32 copies of the 1-D tensors.
     let vectorStorage: VectorStorage
 
+    /// Weight elements multiplied per token (all matrices and the classifier; the embedding is a lookup).
+    public var matrixElementsPerToken: Int {
+        layers.reduce(output.rows * output.cols) { sum, l in
+            sum + [l.wq, l.wk, l.wv, l.wo, l.gate, l.up, l.down].reduce(0) { $0 + $1.rows * $1.cols }
+        }
+    }
+
+    /// Weight bytes read per decoded token.
+    public var matrixBytesPerToken: Int {
+        layers.reduce(output.rows * output.weight.rowBytes) { sum, l in
+            sum + [l.wq, l.wk, l.wv, l.wo, l.gate, l.up, l.down].reduce(0) { $0 + $1.rows * $1.weight.rowBytes }
+        }
+    }
+
     /// Types the matrix kernels compute with.
     public static var supportedTypes: Set<GGMLType> { Linear.supportedTypes }
 
