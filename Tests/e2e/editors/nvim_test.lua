@@ -2,7 +2,8 @@
 -- Run by scripts/test-editors:
 --   nvim --headless -u NONE -i NONE --cmd 'set rtp^=editors/nvim' -S Tests/e2e/editors/nvim_test.lua
 -- Environment: INFILL_BIN (server binary), INFILL_MODEL, INFILL_WORK (a copy of fixtures/),
--- INFILL_TIMEOUT_S (per wait). Prints `ok NAME` / `FAIL NAME: why` lines; exits 1 if any failed.
+-- INFILL_TIMEOUT_S (per wait); INFILL_REPORT and INFILL_TMUX_SOCKET when it runs in a terminal
+-- under tmux to capture screens. Prints `ok NAME` / `FAIL NAME: why` lines; exits 1 if any failed.
 -- The steps run in a coroutine that yields to the event loop while it waits, so keys typed with
 -- nvim_input, LSP messages and Neovim's own timers run exactly as in an interactive session.
 
@@ -11,10 +12,20 @@ local WORK = assert(os.getenv('INFILL_WORK'), 'INFILL_WORK is not set')
 local TIMEOUT_MS = tonumber(os.getenv('INFILL_TIMEOUT_S') or '120') * 1000
 local NS = api.nvim_create_namespace('nvim.lsp.inline_completion')
 
+-- Under tmux (scripts/test-editors --screens) the terminal is Neovim's screen: report to a file then.
+local REPORT = os.getenv('INFILL_REPORT')
+local TMUX_SOCKET = os.getenv('INFILL_TMUX_SOCKET')
+
 local results = { passed = 0, failed = 0 }
 local function say(line)
-  io.stdout:write(line .. '\n')
-  io.stdout:flush()
+  if REPORT then
+    local f = assert(io.open(REPORT, 'a'))
+    f:write(line .. '\n')
+    f:close()
+  else
+    io.stdout:write(line .. '\n')
+    io.stdout:flush()
+  end
 end
 
 -- Coroutine helpers -------------------------------------------------------------------------
@@ -151,6 +162,12 @@ local function complete_hole(file, before_hole)
   local indent = before[row]
   check(indent:match('^%s+$'), 'fixture: the hole line should hold only its indentation')
   local ghost = ghost_at_end_of(row)
+  if TMUX_SOCKET then -- a terminal shows this Neovim: keep the screen with the ghost text for the docs
+    vim.cmd.redraw()
+    local screen = vim.fn.system({ 'tmux', '-L', TMUX_SOCKET, 'capture-pane', '-p' })
+    vim.fn.mkdir(WORK .. '/screens', 'p')
+    vim.fn.writefile(vim.split(screen, '\n'), WORK .. '/screens/nvim-ghost-text-' .. file .. '.txt')
+  end
   say(('     ghost text in %s: %s'):format(file, vim.inspect(ghost)))
   api.nvim_input('<Tab>')
   local after = wait_for('the buffer to change after <Tab>', function()
@@ -186,7 +203,8 @@ end
 local function main()
   vim.cmd('filetype plugin indent on')
   vim.o.swapfile = false
-  vim.o.showmode = false -- headless Neovim prints mode messages on stdout, between the report lines
+  vim.o.showmode = TMUX_SOCKET ~= nil -- headless Neovim prints mode messages on stdout otherwise
+  vim.o.number = TMUX_SOCKET ~= nil -- on a captured screen, ghost lines are the ones without a number
   local model = os.getenv('INFILL_MODEL')
   local ok = require('infill').setup({
     cmd = { assert(os.getenv('INFILL_BIN'), 'INFILL_BIN is not set'), 'lsp' },

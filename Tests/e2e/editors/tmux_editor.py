@@ -34,7 +34,8 @@ class TmuxEditor:
         self.socket = f"infill-{name}-{os.getpid()}"
         self.target = "editor"
         command = "exec " + " ".join(shlex.quote(a) for a in argv)
-        env_args = [f"{k}={v}" for k, v in env.items()]
+        # The editor may capture its own screen (the Neovim driver does, for the docs).
+        env_args = [f"{k}={v}" for k, v in {**env, "INFILL_TMUX_SOCKET": self.socket}.items()]
         self._tmux("new-session", "-d", "-s", self.target, "-x", str(width), "-y", str(height),
                    "-c", cwd, "env", *env_args, "sh", "-c", command)
 
