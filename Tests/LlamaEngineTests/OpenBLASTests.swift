@@ -22,6 +22,34 @@ final class OpenBLASTests: XCTestCase {
         XCTAssertNil(OpenBLAS.preferredCoreType(cpuFlags: ["sse2"]))
     }
 
+    /// In a process started without OPENBLAS_CORETYPE (this test binary, run again on this one test),
+    /// the engine sets the core type for the CPU before OpenBLAS loads, and OpenBLAS uses it.
+    func testCoreTypeIsChosenInAFreshProcessWithoutTheVariable() throws {
+        let environment = ProcessInfo.processInfo.environment
+        if environment["INFILL_OPENBLAS_CHILD"] != nil {
+            let blas = try XCTUnwrap(OpenBLAS.shared)
+            let preferred = OpenBLAS.preferredCoreType(cpuFlags: OpenBLAS.cpuFlags())
+            XCTAssertEqual(blas.chosenCoreType, preferred)
+            XCTAssertEqual(blas.coreName.lowercased(), (preferred ?? blas.coreName).lowercased())
+            return
+        }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        let testName = "LlamaEngineTests.OpenBLASTests/testCoreTypeIsChosenInAFreshProcessWithoutTheVariable"
+        child.arguments = CommandLine.arguments[0].hasSuffix(".xctest") ? [testName] : ["-XCTest", testName]
+        var childEnvironment = environment.filter { $0.key != "OPENBLAS_CORETYPE" }
+        childEnvironment["INFILL_OPENBLAS_CHILD"] = "1"
+        child.environment = childEnvironment
+        let output = Pipe()
+        child.standardOutput = output
+        child.standardError = output
+        try child.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        XCTAssertEqual(child.terminationStatus, 0, text)
+        XCTAssertTrue(text.contains("Executed 1 test, with 0 failures"), text)
+    }
+
     /// The prefill path through SGEMM (matrices and attention) gives the logits of the engine's own kernels.
     func testBLASPrefillMatchesEngineKernels() throws {
         XCTAssertNotNil(OpenBLAS.shared, "libopenblas0 is not installed; run scripts/install-deps")

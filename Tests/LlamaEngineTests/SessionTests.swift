@@ -127,6 +127,15 @@ final class SessionTests: XCTestCase {
         }
     }
 
+    func testContextTooBigForMemoryIsRefusedBeforeAllocating() throws {
+        var shape = TinyModel.Shape()
+        shape.context = 1 << 30  // KV cache alone: 2 layers x 2^30 positions x 32 x 4 bytes x 2 = 512 GiB
+        XCTAssertThrowsError(try session(shape, options: SessionOptions(contextLength: 1 << 30))) { error in
+            guard case .notEnoughMemory = error as? EngineError else { return XCTFail("\(error)") }
+            XCTAssertTrue("\(error)".contains("use a smaller model or a shorter context"))
+        }
+    }
+
     func testGenerationStopsWhenContextIsFull() throws {
         let s = try session()
         let result = try s.generate(prompt: [Int32](repeating: 3, count: 60), maxTokens: 100)
