@@ -52,12 +52,13 @@ let package = Package(
         ),
 
         // MARK: Tests mirror the targets.
-        .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
-        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
-        .testTarget(name: "LlamaEngineTests", dependencies: ["LlamaEngine", "GGUF", "Tokenizer", "CKernels"]),
+        .target(name: "InfillTestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "InfillTestSupport"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["InfillTestSupport", "Tokenizer", "GGUF"]),
+        .testTarget(name: "LlamaEngineTests", dependencies: ["InfillTestSupport", "LlamaEngine", "GGUF", "Tokenizer", "CKernels"]),
         .testTarget(name: "LSPProtocolTests", dependencies: ["LSPProtocol"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "LSPProtocol"]),
-        .testTarget(name: "CompletionTests", dependencies: ["Completion", "Tokenizer"]),
-        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "LSPProtocol", "JSONRPC"]),
+        .testTarget(name: "CompletionTests", dependencies: ["InfillTestSupport", "Completion", "Tokenizer"]),
+        .testTarget(name: "LanguageServerTests", dependencies: ["InfillTestSupport", "LanguageServer", "LSPProtocol", "JSONRPC"]),
     ]
 )

@@ -1,1 +1,0 @@
-// LSPProtocol module; see docs/architecture.md.

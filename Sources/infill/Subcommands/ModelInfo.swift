@@ -1,0 +1,22 @@
+import ArgumentParser
+import GGUF
+
+struct ModelInfo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model-info",
+        abstract: "Print a GGUF model's architecture, tokenizer, FIM tokens and tensor types."
+    )
+
+    @Argument(help: "A GGUF path or a pinned model name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b, smollm2-135m).")
+    var model: String
+
+    func run() throws {
+        let path = ModelLocator.resolve(model)
+        do {
+            let file = try GGUFFile(path: path)
+            print(ModelSummary(file).report)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
