@@ -1,20 +1,34 @@
 /// BPE merge rules: (left symbol, right symbol) -> (rank, merged symbol). Open addressing on the
-/// packed pair, so the merge loop does one multiply and usually one probe per lookup.
+/// packed pair with key and value side by side, so a lookup usually reads one cache line.
 struct MergeTable: Sendable {
-    private var keys: [UInt64]
-    /// rank in the high 32 bits, merged symbol id in the low 32 bits.
-    private var values: [UInt64]
+    /// Slot s: `entries[2s]` = packed pair (UInt64.max when empty), `entries[2s + 1]` = rank in
+    /// the high 32 bits, merged symbol id in the low 32 bits.
+    private var entries: [UInt64]
     private let shift: UInt64
     private let mask: Int
     private static let empty = UInt64.max
 
     init(expectedCount: Int) {
         var bits = 4
-        while (1 << bits) < expectedCount * 2 { bits += 1 }
-        keys = Array(repeating: Self.empty, count: 1 << bits)
-        values = Array(repeating: 0, count: 1 << bits)
+        while (1 << bits) * 3 < expectedCount * 4 { bits += 1 }  // at most 75% full
+        entries = Array(repeating: Self.empty, count: 2 << bits)
         shift = UInt64(64 - bits)
         mask = (1 << bits) - 1
+    }
+
+    /// Builds the table from rules given in rank order, placing entries in slot order.
+    init(left: [Int32], right: [Int32], result: [Int32]) {
+        self.init(expectedCount: left.count)
+        var records: [BulkOrder.Record] = []
+        records.reserveCapacity(left.count)
+        for rank in 0..<left.count where left[rank] >= 0 && right[rank] >= 0 {
+            let key = Self.pack(left[rank], right[rank])
+            records.append(BulkOrder.Record(hash: key, prefix: 0, index: Int32(rank), start: result[rank], length: 0,
+                                            home: Int32(truncatingIfNeeded: slot(key))))
+        }
+        for r in BulkOrder.byBucket(records, slotCount: mask + 1) {
+            insert(key: r.hash, rank: r.index, result: r.start)
+        }
     }
 
     @inline(__always)
@@ -27,14 +41,17 @@ struct MergeTable: Sendable {
 
     /// Adds a rule unless the pair already has one (the first, lowest rank, wins as in llama.cpp).
     mutating func insert(left: Int32, right: Int32, rank: Int32, result: Int32) {
-        let key = Self.pack(left, right)
+        insert(key: Self.pack(left, right), rank: rank, result: result)
+    }
+
+    private mutating func insert(key: UInt64, rank: Int32, result: Int32) {
         var s = slot(key)
-        while keys[s] != Self.empty {
-            if keys[s] == key { return }
+        while entries[2 * s] != Self.empty {
+            if entries[2 * s] == key { return }
             s = (s + 1) & mask
         }
-        keys[s] = key
-        values[s] = UInt64(UInt32(bitPattern: rank)) << 32 | UInt64(UInt32(bitPattern: result))
+        entries[2 * s] = key
+        entries[2 * s + 1] = UInt64(UInt32(bitPattern: rank)) << 32 | UInt64(UInt32(bitPattern: result))
     }
 
     /// The rule for `left` followed by `right`: its rank (lower merges first) and merged symbol.
@@ -42,11 +59,11 @@ struct MergeTable: Sendable {
     func lookup(_ left: Int32, _ right: Int32) -> (rank: Int32, result: Int32)? {
         let key = Self.pack(left, right)
         var s = slot(key)
-        return keys.withUnsafeBufferPointer { keys in
+        return entries.withUnsafeBufferPointer { entries in
             while true {
-                let k = keys[s]
+                let k = entries[2 * s]
                 if k == key {
-                    let v = values[s]
+                    let v = entries[2 * s + 1]
                     return (Int32(truncatingIfNeeded: v >> 32), Int32(truncatingIfNeeded: v))
                 }
                 if k == Self.empty { return nil }

@@ -36,34 +36,16 @@ extension Tokenizer {
         }
 
         // Token texts, then (BPE) every string the merge rules mention.
-        var symbols = ByteStringTable(expectedCount: n + (bpe ? n / 8 : 0))
-        for (i, token) in src.tokens.enumerated() {
-            var text = token.isEmpty ? "[EMPTY_\(i)]" : token
-            text.withUTF8 { symbols.append($0) }
-        }
+        var symbols = ByteStringTable(strings: src.tokens, extra: bpe ? n / 8 : 0)
         var types = (src.tokenTypes ?? []).prefix(n).map(TokenType.init(storedValue:))
         if types.isEmpty { types = Array(repeating: .normal, count: n) }
         var attributes = types.map(TokenAttributes.init)
 
         var byteSymbols = [Int32](repeating: -1, count: 256)
-        var merges = MergeTable(expectedCount: src.merges?.count ?? 0)
+        var merges = MergeTable(expectedCount: 0)
         if bpe {
             for b in 0..<256 { byteSymbols[b] = symbols.insert(ByteLevel.utf8ForByte[b]).id }
-            var joined: [UInt8] = []
-            for (rank, rule) in (src.merges ?? []).enumerated() {
-                var rule = rule
-                rule.withUTF8 { text in
-                    // "left right", split at the first space after the first byte (as llama.cpp).
-                    guard text.count > 2, let space = text[1...].firstIndex(of: 0x20) else { return }
-                    let left = symbols.insert(UnsafeBufferPointer(rebasing: text[..<space])).id
-                    let right = symbols.insert(UnsafeBufferPointer(rebasing: text[(space + 1)...])).id
-                    joined.removeAll(keepingCapacity: true)
-                    joined.append(contentsOf: text[..<space])
-                    joined.append(contentsOf: text[(space + 1)...])
-                    let result = joined.withUnsafeBufferPointer { symbols.insert($0).id }
-                    merges.insert(left: left, right: right, rank: Int32(rank), result: result)
-                }
-            }
+            merges = Self.buildMerges(src.merges ?? [], &symbols)
         } else {
             let hex = Array("0123456789ABCDEF".utf8)
             for b in 0..<256 {
@@ -204,5 +186,56 @@ extension Tokenizer {
         self.specials = SpecialTokenMatcher(ids: allIDs, text: { Array(symbols.bytes($0)) }, attributes: { attributes[Int($0)] })
         self.pieces = pieces
         self.pieceOffsets = pieceOffsets
+    }
+    /// Parses "left right" merge rules into a merge table, adding strings that are not tokens to
+    /// `symbols`. Lookups are batched in slot order (see `BulkOrder`).
+    static func buildMerges(_ rules: [String], _ symbols: inout ByteStringTable) -> MergeTable {
+        // Every rule's bytes without the space, so left + right is one contiguous range.
+        var text: [UInt8] = []
+        text.reserveCapacity(rules.count * 10)
+        var ranges: [Range<Int32>] = []  // left ranges, then right ranges
+        ranges.reserveCapacity(2 * rules.count)
+        var rights: [Range<Int32>] = []
+        rights.reserveCapacity(rules.count)
+        for rule in rules {
+            var rule = rule
+            rule.withUTF8 { bytes in
+                // Split at the first space after the first byte, as llama.cpp does; rules
+                // without one get empty (ignored) halves.
+                let base = Int32(text.count)
+                guard bytes.count > 2, let space = bytes[1...].firstIndex(of: 0x20) else {
+                    ranges.append(base..<base)
+                    rights.append(base..<base)
+                    return
+                }
+                text.append(contentsOf: bytes[..<space])
+                text.append(contentsOf: bytes[(space + 1)...])
+                ranges.append(base..<base + Int32(space))
+                rights.append(base + Int32(space)..<Int32(text.count))
+            }
+        }
+        ranges += rights
+        let count = rules.count
+        var found = text.withUnsafeBufferPointer { symbols.findAll($0, ranges) }
+        var left = [Int32](repeating: -1, count: count)
+        var right = [Int32](repeating: -1, count: count)
+        var result = [Int32](repeating: -1, count: count)
+        var lastResult: Int32 = -2
+        text.withUnsafeBufferPointer { text in
+            for i in 0..<count {
+                let l = ranges[i], r = ranges[count + i]
+                if l.isEmpty || r.isEmpty { continue }
+                for k in [i, count + i] where found[k] == nil {
+                    found[k] = symbols.insert(UnsafeBufferPointer(rebasing: text[Int(ranges[k].lowerBound)..<Int(ranges[k].upperBound)])).id
+                }
+                left[i] = found[i]!
+                right[i] = found[count + i]!
+                // Most vocabularies number tokens in merge order: try the id after the last result.
+                let joined = UnsafeBufferPointer(rebasing: text[Int(l.lowerBound)..<Int(r.upperBound)])
+                result[i] = symbols.equals(lastResult + 1, joined) ? lastResult + 1 : symbols.insert(joined).id
+                lastResult = result[i]
+            }
+        }
+        return MergeTable(left: left, right: right, result: result)
     }
 }
