@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import Tokenizer
 
 /// A loaded model: the mapped GGUF, its config and weight views, and its tokenizer. Immutable and
 /// shareable; run it through a `Session`.
@@ -8,6 +9,7 @@ public final class LlamaModel: @unchecked Sendable {
     public let file: GGUFFile
     public let config: LlamaConfig
     public let weights: Weights
+    public let tokenizer: Tokenizer
 
     public var fileSize: Int { file.fileSize }
 
@@ -24,13 +26,9 @@ public final class LlamaModel: @unchecked Sendable {
         file = try GGUFFile(path: path)
         config = try LlamaConfig(gguf: file, path: path)
         weights = try Weights(gguf: file, config: config, path: path)
+        tokenizer = try Tokenizer(gguf: file)
     }
 
     /// Text of generated tokens, streamed; bytes of a character split across tokens come out together.
-    func streamingDecoder() -> TextStream { TextStream() }
-}
-
-/// Placeholder until the tokenizer lands: yields no text.
-struct TextStream {
-    mutating func append(_ token: Int32) -> String { "" }
+    func streamingDecoder() -> StreamingDecoder { StreamingDecoder(tokenizer: tokenizer) }
 }

@@ -40,6 +40,14 @@ enum TinyModel {
         w.set("\(a).rope.freq_base", .float32(s.ropeBase))
         w.set("\(a).rope.dimension_count", .uint32(UInt32(s.dim / s.heads)))
         w.set("\(a).attention.layer_norm_rms_epsilon", .float32(1e-5))
+        // A minimal SentencePiece vocabulary: <unk>, <s>, </s>, then plain pieces.
+        let pieces = ["<unk>", "<s>", "</s>"] + (3..<s.vocab).map { "▁t\($0)" }
+        w.set("tokenizer.ggml.model", .string("llama"))
+        w.set("tokenizer.ggml.tokens", .array(pieces.map { .string($0) }))
+        w.set("tokenizer.ggml.scores", .array(pieces.indices.map { .float32(-Float($0)) }))
+        w.set("tokenizer.ggml.token_type", .array(pieces.indices.map { .int32($0 == 0 ? 2 : $0 < 3 ? 3 : 1) }))
+        w.set("tokenizer.ggml.bos_token_id", .uint32(1))
+        w.set("tokenizer.ggml.eos_token_id", .uint32(2))
         var rng = Random(state: seed)
         let kvDim = s.dim / s.heads * s.kvHeads
         func add(_ name: String, _ dims: [Int], scale: Float, offset: Float = 0) {

@@ -53,12 +53,27 @@ public struct TrimContext: Sendable, Equatable {
         lineAfterCursor.contains { !Text.isWhitespace($0) && !Text.autoClosers.contains($0) }
     }
 
-    /// Whether the middle must stay on the cursor's line.
+    /// True when the cursor is at the start of a line's code (only whitespace left of it) with code
+    /// right of it: the completion inserts whole lines above that code, so it may break the line
+    /// once, after what it inserts.
+    public var insertsLinesAbove: Bool {
+        Text.isBlank(lineBeforeCursor) && hasCodeRightOfCursor
+    }
+
+    /// Whether the middle must stay on one line.
     public var isSingleLine: Bool {
         switch policy {
         case .singleLine: return true
-        case .auto, .multiLine: return hasCodeRightOfCursor
+        case .auto, .multiLine: return hasCodeRightOfCursor && !insertsLinesAbove
         }
+    }
+
+    /// The first non-blank line of the suffix without whitespace, when it holds a letter or digit: a
+    /// middle line equal to it means the model has reached code the document already has.
+    public var suffixFirstCodeLine: String? {
+        guard let line = Text.lines(suffix).first(where: { !Text.isBlank($0) }) else { return nil }
+        let squeezed = Text.squeezed(line)
+        return squeezed.contains(where: { $0.isLetter || $0.isNumber }) ? squeezed : nil
     }
 }
 

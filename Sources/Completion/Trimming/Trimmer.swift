@@ -24,6 +24,7 @@ public enum Trimmer {
         ("repeatedLines", Trim.cutRepeatedLines),
         ("suffixOverlap", Trim.removeSuffixOverlap),
         ("trailingWhitespace", Trim.trailingWhitespace),
+        ("lineInsertion", Trim.lineInsertion),
     ]
 
     /// Runs every pass on a generated middle (LF line endings, as decoded). Returns nil when nothing

@@ -27,7 +27,12 @@ extension Trim {
         prefixState.feed(context.prefix)
         var originalScore: Int? = nil
 
+        // A whole middle line equal to the suffix's first line of code: the model reached code the
+        // document already has and whatever follows is a guess past the hole.
+        let lineCut = suffixLineCut(middle, context)
+
         for position in 0..<characters.count where isCandidate(position, characters) {
+            if let lineCut, indices[position] >= lineCut { break }
             let tail = squeezed[squeezedStart[position]...]
             guard !tail.isEmpty, tail.count <= target.count, tail.first == target.first,
                   tail.elementsEqual(target.prefix(tail.count))
@@ -43,7 +48,20 @@ extension Trim {
             }
             return String(middle[..<cut])
         }
-        return middle
+        return lineCut.map { String(middle[..<$0]) } ?? middle
+    }
+
+    /// Start of the first middle line equal (without whitespace) to the suffix's first line of code;
+    /// the middle's first line counts only when it is a whole line (nothing but whitespace before
+    /// the cursor).
+    static func suffixLineCut(_ middle: String, _ context: TrimContext) -> String.Index? {
+        guard let target = context.suffixFirstCodeLine else { return nil }
+        let lines = Text.lines(middle)
+        let firstWhole = Text.isBlank(context.lineBeforeCursor) ? 0 : 1
+        for line in lines.dropFirst(firstWhole) where Text.squeezed(line) == target {
+            return line.startIndex
+        }
+        return nil
     }
 
     /// Cut positions: the start, and every non-whitespace character that does not continue a word.
