@@ -19,9 +19,12 @@ static const kind kinds[] = {KIND("Q4_K", 256, 144, 2, q4_K), KIND("Q6_K", 256, 
                              KIND("Q4_0", 32, 18, 1, q4_0), KIND("Q4_1", 32, 20, 1, q4_1),
                              KIND("F16", 1, 2, 0, f16)};
 
+// Wall time, or with INFILL_BENCH_CPUTIME=1 this process's CPU time / threads (the machine is shared:
+// CPU time leaves out the time other processes held the cores).
+static int use_cputime;
 static double now(void) {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(use_cputime ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &t);
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
@@ -79,7 +82,8 @@ static double timed(job *j) {
 static void bench(const kind *k, int64_t rows, int64_t cols, int batch) {
     const size_t rb = cols / k->block * k->bytes;
     const size_t matrix = rows * rb;
-    int copies = batch == 1 ? (int)((512u << 20) / matrix + 1) : 1;
+    // INFILL_BENCH_CACHED=1: one copy (in cache), to compare kernels' compute rates.
+    int copies = batch == 1 && !getenv("INFILL_BENCH_CACHED") ? (int)((512u << 20) / matrix + 1) : 1;
     uint8_t *w = aligned_alloc(64, (matrix * copies + 63) / 64 * 64);
     // Random bytes with small positive f16 scales where the layout has them (speed does not depend on values).
     srand(1);
@@ -96,7 +100,7 @@ static void bench(const kind *k, int64_t rows, int64_t cols, int batch) {
         for (size_t i = 0; i < matrix * copies / 2; i++) ((uint16_t *)w)[i] = 0x2000 | (rand() & 0x3ff);
     }
     float *x = malloc(sizeof(float) * cols * batch);
-    for (int64_t i = 0; i < cols * batch; i++) x[i] = (float)rand() / RAND_MAX - 0.5f;
+    for (int64_t i = 0; i < cols * batch; i++) x[i] = (float)rand() / (float)RAND_MAX - 0.5f;
     const size_t xstride = k->act == 0 ? cols * 4 : k->act == 1 ? cols / 32 * sizeof(ck_block_q8a)
                                                                 : cols / 256 * sizeof(ck_block_q8_K);
     void *act = aligned_alloc(64, (xstride * batch + 63) / 64 * 64);
@@ -114,8 +118,9 @@ static void bench(const kind *k, int64_t rows, int64_t cols, int batch) {
             job j = {.k = k, .path = path, .rows = rows, .cols = cols, .rb = rb, .w = w, .copies = copies,
                      .act = act, .y = y, .batch = batch, .xstride = xstride, .nthreads = nt, .reps = 1};
             timed(&j); // warm up (page faults, frequency)
-            j.reps = batch == 1 ? (path == 0 ? 1 : 3) : 1;
-            const double t = timed(&j);
+            j.reps = copies == 1 ? 200 / batch + 1 : batch == 1 ? (path == 0 ? 1 : 3) : 1;
+            double t = timed(&j);
+            if (use_cputime) t /= nt;
             const double weights = (double)rows * cols * copies * j.reps;
             if (batch == 1) {
                 printf("%-5s %5lldx%-5lld matVec  %-6s %d thr: %6.2f GB/s  %7.2f Gweights/s\n", k->name,
@@ -131,6 +136,7 @@ static void bench(const kind *k, int64_t rows, int64_t cols, int batch) {
 }
 
 int main(int argc, char **argv) {
+    use_cputime = getenv("INFILL_BENCH_CPUTIME") != NULL;
     const int batch = argc > 1 ? atoi(argv[1]) : 1;
     const char *only = argc > 2 ? argv[2] : NULL;
     // (rows, cols): ffn_up/gate and ffn_down of Qwen2.5-Coder 1.5B (1536, 8960) and 0.5B (896, 4864).
