@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "LlamaEngineTests", dependencies: ["InfillTestSupport", "LlamaEngine", "GGUF", "Tokenizer", "CKernels"]),
         .testTarget(name: "LSPProtocolTests", dependencies: ["LSPProtocol"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "LSPProtocol"]),
-        .testTarget(name: "CompletionTests", dependencies: ["InfillTestSupport", "Completion", "Tokenizer"]),
+        .testTarget(name: "CompletionTests", dependencies: ["InfillTestSupport", "Completion", "Tokenizer", "GGUF"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["InfillTestSupport", "LanguageServer", "LSPProtocol", "JSONRPC"]),
     ]
 )

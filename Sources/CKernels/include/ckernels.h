@@ -1,6 +1,82 @@
 #ifndef CKERNELS_H
 #define CKERNELS_H
-// Hot SIMD kernels for the engine. Only inner loops live here; everything else is Swift.
+// Hot kernels for the engine: dequantization, activation quantization, and quantized mat-vec/mat-mul
+// inner loops. Only loops live here; the per-type traits table and the API are Swift (LlamaEngine/Quant).
+//
+// Naming: ck_<op>_<type>[_<path>], path = scalar (portable reference), avx2 (AVX2+FMA+F16C),
+// avx512 (AVX-512 BW/VL + VNNI). SIMD kernels exist only on x86-64 and must be called only when
+// ck_cpu_supports() says so. All kernels are thread-safe for disjoint outputs and allocate nothing.
 #include <stddef.h>
 #include <stdint.h>
+#include "ck_blocks.h"
+
+// MARK: function shapes shared by every type
+
+// dst[0..<n] = dequantized src; n is a multiple of the type's block size.
+typedef void (*ck_dequant_fn)(const void *src, float *dst, int64_t n);
+// Quantizes one activation row of n floats into the type's activation layout.
+typedef void (*ck_quant_act_fn)(const float *x, void *dst, int64_t n);
+// y[r] = dot(row r of w, x) for r in 0..<nrows; rows are row_bytes apart; x is one activation row.
+typedef void (*ck_matvec_fn)(int64_t ncols, const void *w, size_t row_bytes, int64_t nrows,
+                             const void *x, float *y);
+// y[t*ldy + r] = dot(row r of w, activation row t) for t in 0..<batch; activation rows x_stride bytes apart.
+typedef void (*ck_matmul_fn)(int64_t ncols, const void *w, size_t row_bytes, int64_t nrows,
+                             const void *x, size_t x_stride, int64_t batch, float *y, int64_t ldy);
+
+// MARK: cpu features
+
+enum { CK_PATH_SCALAR = 0, CK_PATH_AVX2 = 1, CK_PATH_AVX512 = 2 };
+// 1 when this CPU (and OS) can run the path's kernels.
+int ck_cpu_supports(int path);
+
+// MARK: conversions
+
+float ck_fp16_to_fp32(ck_half h);
+ck_half ck_fp32_to_fp16(float f); // round to nearest even
+
+// MARK: activation quantization (scalar; activations are small next to the weights)
+
+void ck_quantize_f32(const float *x, void *dst, int64_t n);  // plain copy
+void ck_quantize_q8a(const float *x, void *dst, int64_t n);  // n % 32 == 0
+void ck_quantize_q8_K(const float *x, void *dst, int64_t n); // n % 256 == 0
+
+// MARK: dequantization (reference, bit-exact with gguf-py)
+
+void ck_dequant_f32(const void *src, float *dst, int64_t n);
+void ck_dequant_f16(const void *src, float *dst, int64_t n);
+void ck_dequant_bf16(const void *src, float *dst, int64_t n);
+void ck_dequant_q8_0(const void *src, float *dst, int64_t n);
+void ck_dequant_q4_0(const void *src, float *dst, int64_t n);
+void ck_dequant_q4_1(const void *src, float *dst, int64_t n);
+void ck_dequant_q5_0(const void *src, float *dst, int64_t n);
+void ck_dequant_q5_1(const void *src, float *dst, int64_t n);
+void ck_dequant_q4_K(const void *src, float *dst, int64_t n);
+void ck_dequant_q5_K(const void *src, float *dst, int64_t n);
+void ck_dequant_q6_K(const void *src, float *dst, int64_t n);
+
+// MARK: mat-vec kernels, one per type and path
+
+#define CK_DECLARE_MATVEC(type) \
+    void ck_matvec_##type##_scalar(int64_t, const void *, size_t, int64_t, const void *, float *); \
+    void ck_matvec_##type##_avx2(int64_t, const void *, size_t, int64_t, const void *, float *); \
+    void ck_matvec_##type##_avx512(int64_t, const void *, size_t, int64_t, const void *, float *);
+CK_DECLARE_MATVEC(f32)
+CK_DECLARE_MATVEC(f16)
+CK_DECLARE_MATVEC(bf16)
+CK_DECLARE_MATVEC(q8_0)
+CK_DECLARE_MATVEC(q4_0)
+CK_DECLARE_MATVEC(q4_1)
+CK_DECLARE_MATVEC(q5_0)
+CK_DECLARE_MATVEC(q5_1)
+CK_DECLARE_MATVEC(q4_K)
+CK_DECLARE_MATVEC(q5_K)
+CK_DECLARE_MATVEC(q6_K)
+#undef CK_DECLARE_MATVEC
+
+// MARK: mat-mul
+
+// Batched product built on a mat-vec kernel: tiles of rows stay in cache while every token passes.
+void ck_matmul_tiled(ck_matvec_fn matvec, int64_t ncols, const void *w, size_t row_bytes, int64_t nrows,
+                     const void *x, size_t x_stride, int64_t batch, float *y, int64_t ldy);
+
 #endif

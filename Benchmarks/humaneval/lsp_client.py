@@ -1,0 +1,83 @@
+"""A minimal synchronous LSP client over a subprocess's stdio, for benchmarks and e2e checks."""
+import json
+import subprocess
+import threading
+import queue
+
+
+class LSPClient:
+    def __init__(self, argv, env=None, stderr=None):
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=stderr if stderr is not None else subprocess.DEVNULL, env=env)
+        self.next_id = 1
+        self.inbox = queue.Queue()
+        self.notifications = []
+        self.reader = threading.Thread(target=self._read_loop, daemon=True)
+        self.reader.start()
+
+    def _read_loop(self):
+        out = self.proc.stdout
+        while True:
+            length = None
+            while True:
+                line = out.readline()
+                if not line:
+                    self.inbox.put(None)
+                    return
+                line = line.strip()
+                if not line:
+                    break
+                k, _, v = line.decode().partition(":")
+                if k.lower() == "content-length":
+                    length = int(v.strip())
+            body = out.read(length)
+            self.inbox.put(json.loads(body))
+
+    def _send(self, msg):
+        data = json.dumps(msg).encode()
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
+        self.proc.stdin.flush()
+
+    def notify(self, method, params):
+        self._send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def request_async(self, method, params):
+        rid = self.next_id
+        self.next_id += 1
+        self._send({"jsonrpc": "2.0", "id": rid, "method": method, "params": params})
+        return rid
+
+    def wait(self, rid, timeout=120):
+        while True:
+            msg = self.inbox.get(timeout=timeout)
+            if msg is None:
+                raise RuntimeError("server closed its output")
+            if msg.get("id") == rid and "method" not in msg:
+                if "error" in msg:
+                    raise RuntimeError(f"error from server: {msg['error']}")
+                return msg.get("result")
+            if "method" in msg and "id" in msg:  # server→client request: accept with null
+                self._send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+            self.notifications.append(msg)
+
+    def request(self, method, params, timeout=120):
+        return self.wait(self.request_async(method, params), timeout)
+
+    def initialize(self, options=None, encodings=("utf-16",)):
+        result = self.request("initialize", {
+            "processId": None, "rootUri": None,
+            "capabilities": {"general": {"positionEncodings": list(encodings)},
+                             "textDocument": {"inlineCompletion": {}, "completion": {}}},
+            "initializationOptions": options or {},
+        })
+        self.notify("initialized", {})
+        return result
+
+    def shutdown(self):
+        try:
+            self.request("shutdown", None, timeout=30)
+            self.notify("exit", None)
+            return self.proc.wait(timeout=30)
+        except Exception:
+            self.proc.kill()
+            return -9

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""HumanEval infilling pass@1 (greedy) through Infill's LSP server or through llama.cpp.
+
+  python3 Benchmarks/humaneval/run.py --backend infill   --model qwen2.5-coder-1.5b --kind single --limit 200
+  ~/.cache/infill/llama-venv/bin/python Benchmarks/humaneval/run.py --backend llamacpp --model qwen2.5-coder-1.5b
+
+infill:   opens the hole's file (the masked lines replaced by one empty line) in the real `infill lsp`,
+          asks textDocument/inlineCompletion on the empty line, applies the item, runs the tests.
+llamacpp: raw FIM prompt through llama-cpp-python, greedy, no trimming (the baseline); also reports
+          the pass rate when its output is cut after the first line.
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tasks as T  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CACHE = os.environ.get("INFILL_CACHE", os.path.expanduser("~/.cache/infill"))
+
+
+def model_path(name):
+    return name if os.path.exists(name) else os.path.join(CACHE, "models", name + ".gguf")
+
+
+def pct(xs, q):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(q / 100 * (len(xs) - 1))))] if xs else 0.0
+
+
+def run_infill(tasks, args):
+    from lsp_client import LSPClient
+    binary = os.path.join(ROOT, ".build", "release", "infill")
+    argv = [binary, "lsp", "--model", args.model] + (["--threads", str(args.threads)] if args.threads else [])
+    client = LSPClient(argv, stderr=open(os.devnull, "w") if not args.verbose else None)
+    client.initialize({"maxTokens": args.max_tokens, "timeLimitMs": args.time_limit_ms})
+    results = []
+    for n, task in enumerate(tasks):
+        text = task.prefix + "\n" + task.suffix
+        line = task.prefix.count("\n")
+        uri = f"file:///tmp/humaneval/{task.task_id.replace('/', '_')}_{n}.py"
+        client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+        t0 = time.perf_counter()
+        res = client.request("textDocument/inlineCompletion", {
+            "textDocument": {"uri": uri}, "position": {"line": line, "character": 0},
+            "context": {"triggerKind": 1}})
+        ms = (time.perf_counter() - t0) * 1000
+        items = res.get("items", []) if isinstance(res, dict) else (res or [])
+        insert = items[0]["insertText"] if items else ""
+        if isinstance(insert, dict):
+            insert = insert.get("value", "")
+        middle = insert + "\n"
+        ok = T.passes(task, middle)
+        results.append({"task": task.task_id, "ok": ok, "ms": ms, "middle": middle, "expected": task.middle})
+        client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        if args.verbose:
+            print(f"{n:4d} {'PASS' if ok else 'fail'} {ms:7.0f} ms {middle!r}", flush=True)
+    client.shutdown()
+    return results
+
+
+def run_llamacpp(tasks, args):
+    from llama_cpp import Llama
+    llm = Llama(model_path=model_path(args.model), n_ctx=4096, n_threads=args.threads or os.cpu_count(),
+                n_batch=512, verbose=False)
+    eos = {llm.token_eos()}
+    for text in ["<|endoftext|>", "<|im_end|>", "<|fim_pad|>", "<|file_sep|>"]:
+        ids = llm.tokenize(text.encode(), add_bos=False, special=True)
+        if len(ids) == 1:
+            eos.add(ids[0])
+    results = []
+    for n, task in enumerate(tasks):
+        prompt = ("<|fim_prefix|>" + task.prefix + "<|fim_suffix|>" + task.suffix + "<|fim_middle|>").encode()
+        toks = llm.tokenize(prompt, add_bos=False, special=True)
+        t0 = time.perf_counter()
+        out = []
+        for tok in llm.generate(toks, temp=0.0, top_k=1):
+            if tok in eos or len(out) >= args.max_tokens:
+                break
+            out.append(tok)
+        ms = (time.perf_counter() - t0) * 1000
+        middle = llm.detokenize(out).decode("utf-8", errors="replace")
+        first = middle.split("\n", 1)[0] + "\n"
+        results.append({"task": task.task_id, "ok": T.passes(task, middle), "ok_first_line": T.passes(task, first),
+                        "ms": ms, "middle": middle, "expected": task.middle})
+        if args.verbose:
+            print(f"{n:4d} {'PASS' if results[-1]['ok'] else 'fail'} {ms:7.0f} ms {middle!r}", flush=True)
+    return results
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--backend", choices=["infill", "llamacpp"], default="infill")
+    ap.add_argument("--model", default="qwen2.5-coder-1.5b")
+    ap.add_argument("--kind", choices=["single", "multi"], default="single")
+    ap.add_argument("--limit", type=int, default=200)
+    ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--max-tokens", type=int, default=0)
+    ap.add_argument("--time-limit-ms", type=int, default=10000)
+    ap.add_argument("--out", default="")
+    ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--min-pass", type=float, default=None, help="exit 1 below this pass rate (smoke use)")
+    args = ap.parse_args()
+    if not args.max_tokens:
+        args.max_tokens = 64 if args.kind == "single" else 256
+    all_tasks = T.single_line_tasks() if args.kind == "single" else T.multi_line_tasks()
+    tasks = T.subset(all_tasks, args.limit)
+    results = (run_infill if args.backend == "infill" else run_llamacpp)(tasks, args)
+    passed = sum(r["ok"] for r in results)
+    lat = [r["ms"] for r in results]
+    summary = {"backend": args.backend, "model": args.model, "kind": args.kind, "tasks": len(results),
+               "pass": passed, "pass_rate": round(100 * passed / max(1, len(results)), 1),
+               "p50_ms": round(pct(lat, 50)), "p95_ms": round(pct(lat, 95))}
+    if args.backend == "llamacpp":
+        summary["pass_rate_first_line"] = round(100 * sum(r["ok_first_line"] for r in results) / max(1, len(results)), 1)
+    print(json.dumps(summary))
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump({"summary": summary, "results": results}, f, indent=1)
+    if args.min_pass is not None and summary["pass_rate"] < args.min_pass:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,1 +1,0 @@
-// Completion module; see docs/architecture.md.

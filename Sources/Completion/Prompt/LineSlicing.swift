@@ -1,0 +1,79 @@
+// Cutting text at line boundaries within a token budget, measured line by line.
+
+enum LineSlicing {
+    /// Lines of `text`, each keeping its "\n" (the last one may lack it).
+    static func lines(_ text: String) -> [Substring] {
+        var result: [Substring] = []
+        var start = text.startIndex
+        var index = start
+        while index < text.endIndex {
+            let next = text.index(after: index)
+            if text[index] == "\n" {
+                result.append(text[start..<next])
+                start = next
+            }
+            index = next
+        }
+        if start < text.endIndex { result.append(text[start..<text.endIndex]) }
+        return result
+    }
+
+    /// The tail of `prefix` that fits `budget` tokens: whole lines nearest the cursor, the cursor's own
+    /// (partial) line always. The first kept line's index is rounded up to a multiple of `granularity`
+    /// (unless everything fits), so the cut moves in steps and the prompt's start stays put.
+    static func keepTail(
+        of prefix: String, budget: Int, granularity: Int, count: (Substring) -> Int
+    ) -> (text: Substring, droppedLines: Int) {
+        let lines = lines(prefix)
+        guard !lines.isEmpty else { return (prefix[...], 0) }
+        // A prefix ending in "\n" has an empty cursor line after its last element.
+        var used = 0
+        var first = lines.count
+        if prefix.hasSuffix("\n") == false {
+            first = lines.count - 1
+            used = count(lines[first])
+        }
+        while first > 0 {
+            let cost = count(lines[first - 1])
+            if used + cost > budget { break }
+            used += cost
+            first -= 1
+        }
+        if first > 0 {
+            let rounded = ((first + granularity - 1) / granularity) * granularity
+            let lastWhole = prefix.hasSuffix("\n") ? lines.count : lines.count - 1
+            first = min(rounded, lastWhole)
+        }
+        guard first < lines.count else { return (prefix[prefix.endIndex...], lines.count) }
+        return (prefix[lines[first].startIndex...], first)
+    }
+
+    /// The head of `suffix` that fits `budget` tokens: the rest of the cursor line always, then whole
+    /// lines while they fit.
+    static func keepHead(of suffix: String, budget: Int, count: (Substring) -> Int) -> Substring {
+        let lines = lines(suffix)
+        guard let firstLine = lines.first else { return suffix[...] }
+        var used = count(firstLine)
+        var end = 1
+        while end < lines.count {
+            let cost = count(lines[end])
+            if used + cost > budget { break }
+            used += cost
+            end += 1
+        }
+        return suffix[suffix.startIndex..<lines[end - 1].endIndex]
+    }
+
+    /// The head of `text` that fits `budget` tokens, whole lines only.
+    static func keepWholeLines(of text: String, budget: Int, count: (Substring) -> Int) -> Substring {
+        var used = 0
+        var end = text.startIndex
+        for line in lines(text) {
+            let cost = count(line)
+            if used + cost > budget { break }
+            used += cost
+            end = line.endIndex
+        }
+        return text[text.startIndex..<end]
+    }
+}

@@ -1,0 +1,125 @@
+// Builds a FIM prompt as token ids. Control tokens are inserted by id and only user text goes
+// through `encode`, so text such as "<|fim_prefix|>" inside a document stays plain text.
+
+/// A prompt ready for the engine.
+public struct FIMPrompt: Sendable, Equatable {
+    /// The whole prompt, control tokens included.
+    public var tokens: [Int32]
+    /// Ids that end generation.
+    public var stopTokens: Set<Int32>
+    /// Texts that end the middle when they appear in decoded output (the stop tokens' names).
+    public var stopStrings: [String]
+    /// The part of the document prefix and suffix that made it into the prompt.
+    public var keptPrefix: String
+    public var keptSuffix: String
+    /// Whole lines of the prefix left out for the budget.
+    public var droppedPrefixLines: Int
+    /// Tokens spent on other files and recent edits.
+    public var contextTokenCount: Int
+}
+
+/// Lays out prompts for one model. Cheap to copy; build one per loaded model.
+public struct PromptBuilder: Sendable {
+    public var tokens: FIMTokens
+    public var budget: PromptBudget
+    public var order: FIMOrder
+
+    public init(tokens: FIMTokens, budget: PromptBudget = PromptBudget(), order: FIMOrder? = nil) {
+        self.tokens = tokens
+        self.budget = budget
+        self.order = order ?? tokens.format.defaultOrder
+    }
+
+    public func build(_ request: FIMRequest, vocabulary: any TokenVocabulary) -> FIMPrompt {
+        let count: (Substring) -> Int = { vocabulary.encode(String($0)).count }
+
+        // Suffix first: it is short more often than not, and what it leaves goes to the prefix.
+        let suffixBudget = tokens.isLeftToRight
+            ? 0 : budget.fileTokens - Int((Double(budget.fileTokens) * budget.prefixShare).rounded())
+        let keptSuffix = tokens.isLeftToRight
+            ? "" : LineSlicing.keepHead(of: request.suffix, budget: suffixBudget, count: count)
+        let suffixIDs = vocabulary.encode(String(keptSuffix))
+        let prefixBudget = max(0, budget.fileTokens - suffixIDs.count)
+        let (keptPrefix, dropped) = LineSlicing.keepTail(
+            of: request.prefix, budget: prefixBudget, granularity: budget.prefixLineGranularity, count: count)
+
+        let (contextIDs, contextText) = contextPart(request, vocabulary: vocabulary)
+        let prefixText = contextText + String(keptPrefix)
+        let prefixIDs = vocabulary.encode(tokens.format.prefixLeadingSpace ? " " + prefixText : prefixText)
+
+        var ids: [Int32] = []
+        if let bos = tokens.bos { ids.append(bos) }
+        ids += contextIDs
+        if let pre = tokens.prefix, let suf = tokens.suffix, let mid = tokens.middle {
+            switch (order, tokens.format.spmLayout) {
+            case (.psm, _):
+                ids += [pre] + prefixIDs + [suf] + suffixIDs + [mid]
+            case (.spm, .codeLlama):
+                ids += [pre, suf] + suffixIDs + [mid] + prefixIDs
+            case (.spm, .suffixPrefixMiddle):
+                ids += [suf] + suffixIDs + [pre] + prefixIDs + [mid]
+            }
+        } else {
+            ids += prefixIDs
+        }
+        return FIMPrompt(
+            tokens: ids, stopTokens: tokens.stopTokens, stopStrings: tokens.stopStrings,
+            keptPrefix: String(keptPrefix), keptSuffix: String(keptSuffix), droppedPrefixLines: dropped,
+            contextTokenCount: contextIDs.count + vocabulary.encode(contextText).count
+        )
+    }
+
+    /// Other files in the family's multi-file layout: token ids that go before the FIM prefix token,
+    /// or (for families without file tokens) commented text that starts the prefix.
+    private func contextPart(_ request: FIMRequest, vocabulary: any TokenVocabulary) -> ([Int32], String) {
+        let files = request.context.filter { $0.kind == .openDocument }
+            + request.context.filter { $0.kind == .recentEdit }
+        var remaining = budget.extraContextTokens
+        let count: (Substring) -> Int = { vocabulary.encode(String($0)).count }
+
+        func fitted(_ file: ContextFile, header: String) -> String? {
+            let headerCost = vocabulary.encode(header).count + 1
+            guard remaining > headerCost else { return nil }
+            var body = String(LineSlicing.keepWholeLines(of: file.text, budget: remaining - headerCost, count: count))
+            guard !body.isEmpty else { return nil }
+            if !body.hasSuffix("\n") { body += "\n" }
+            remaining -= headerCost + count(body[...])
+            return header + body
+        }
+
+        switch tokens.format.multiFile {
+        case .separatorBeforeEachFile:
+            guard let sep = tokens.fileSeparator else { return ([], "") }
+            var repoIDs: [Int32] = []
+            if let repo = tokens.repoName {
+                repoIDs = [repo] + vocabulary.encode((request.repositoryName ?? "workspace") + tokens.format.repoNameTerminator)
+                remaining -= repoIDs.count
+            }
+            var ids: [Int32] = []
+            for file in files {
+                if let text = fitted(file, header: file.path + "\n") { ids += [sep] + vocabulary.encode(text) }
+            }
+            // Single-file prompts stay plain FIM; the headers only come with other files.
+            guard !ids.isEmpty else { return ([], "") }
+            ids = repoIDs + ids
+            if let path = request.path { ids += [sep] + vocabulary.encode(path + "\n") }
+            return (ids, "")
+        case .separatorAfterEachFile:
+            guard let sep = tokens.fileSeparator else { return ([], "") }
+            var ids: [Int32] = []
+            for file in files {
+                if let text = fitted(file, header: file.path + "\n") { ids += vocabulary.encode(text) + [sep] }
+            }
+            if let path = request.path, !ids.isEmpty { ids += vocabulary.encode(path + "\n") }
+            return (ids, "")
+        case .commentedInPrefix:
+            guard let comment = request.lineComment, !files.isEmpty else { return ([], "") }
+            var text = ""
+            for file in files {
+                if let part = fitted(file, header: "\(comment) \(file.path)\n") { text += part + "\n" }
+            }
+            if !text.isEmpty, let path = request.path { text += "\(comment) \(path)\n" }
+            return ([], text)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+extension Trim {
+    /// Removes the middle's tail when it repeats the start of the suffix (compared without
+    /// whitespace): whole lines the document already has below the cursor, and characters already
+    /// right of the cursor such as an auto-inserted `)` or `"`. The earliest such tail is removed,
+    /// so a middle that ran on past the suffix's first lines is cut where it reached them.
+    ///
+    /// Brackets decide by balance: a tail holding brackets goes only if removing it leaves the
+    /// document better balanced (the `)` duplicates the one right of the cursor) and stays if it
+    /// closes something the middle opened. Other text goes when it matches, on a word boundary.
+    public static func removeSuffixOverlap(_ middle: String, _ context: TrimContext) -> String {
+        let target = Array(Text.squeezed(context.suffix.prefix(4 * middle.count + 64)))
+        guard !target.isEmpty, !middle.isEmpty else { return middle }
+
+        // Non-whitespace characters of the middle, and where each character's tail starts in them.
+        let indices = Array(middle.indices)
+        let characters = indices.map { middle[$0] }
+        let squeezed = characters.filter { !Text.isWhitespace($0) }
+        var squeezedStart: [Int] = []
+        squeezedStart.reserveCapacity(characters.count)
+        var seen = 0
+        for c in characters {
+            squeezedStart.append(seen)
+            if !Text.isWhitespace(c) { seen += 1 }
+        }
+
+        var prefixState = BracketBalance()
+        prefixState.feed(context.prefix)
+        var originalScore: Int? = nil
+
+        // A whole middle line equal to the suffix's first line of code: the model reached code the
+        // document already has and whatever follows is a guess past the hole.
+        let lineCut = suffixLineCut(middle, context)
+
+        for position in 0..<characters.count where isCandidate(position, characters) {
+            if let lineCut, indices[position] >= lineCut { break }
+            let tail = squeezed[squeezedStart[position]...]
+            guard !tail.isEmpty, tail.count <= target.count, tail.first == target.first,
+                  tail.elementsEqual(target.prefix(tail.count))
+            else { continue }
+            let cut = indices[position]
+            let hasBrackets = tail.contains { Text.openers.contains($0) || Text.closers.contains($0) || Text.quotes.contains($0) }
+            let hasOtherText = tail.contains { !Text.openers.contains($0) && !Text.closers.contains($0) && !Text.quotes.contains($0) }
+            if hasBrackets {
+                let before = originalScore ?? BracketBalance.score(after: prefixState, middle: middle, suffix: context.suffix)
+                originalScore = before
+                let after = BracketBalance.score(after: prefixState, middle: middle[..<cut], suffix: context.suffix)
+                guard after < before || (after == before && hasOtherText) else { continue }
+            }
+            return String(middle[..<cut])
+        }
+        return lineCut.map { String(middle[..<$0]) } ?? middle
+    }
+
+    /// Start of the first middle line equal (without whitespace) to the suffix's first line of code;
+    /// the middle's first line counts only when it is a whole line (nothing but whitespace before
+    /// the cursor).
+    static func suffixLineCut(_ middle: String, _ context: TrimContext) -> String.Index? {
+        guard let target = context.suffixFirstCodeLine else { return nil }
+        let lines = Text.lines(middle)
+        let firstWhole = Text.isBlank(context.lineBeforeCursor) ? 0 : 1
+        for line in lines.dropFirst(firstWhole) where Text.squeezed(line) == target {
+            return line.startIndex
+        }
+        return nil
+    }
+
+    /// Cut positions: the start, and every non-whitespace character that does not continue a word.
+    private static func isCandidate(_ position: Int, _ characters: [Character]) -> Bool {
+        guard position > 0 else { return true }
+        let a = characters[position - 1], b = characters[position]
+        return !Text.isWhitespace(b) && !(Text.isIdentifier(a) && Text.isIdentifier(b))
+    }
+
+    /// How many characters right of the cursor the completion should replace: auto-inserted closers
+    /// and quotes (the run of them at the cursor) that the middle already closes itself, as when the
+    /// model writes `x) + 1` before an auto-paired `)`. The result keeps the range on one line.
+    public static func autoCloserReplacement(_ middle: String, _ context: TrimContext) -> Int {
+        let run = context.lineAfterCursor.prefix(while: { Text.closers.contains($0) || Text.quotes.contains($0) })
+        guard !run.isEmpty, !middle.isEmpty else { return 0 }
+        var prefixState = BracketBalance()
+        prefixState.feed(context.prefix)
+        var best = (count: 0, score: BracketBalance.score(after: prefixState, middle: middle, suffix: context.suffix))
+        for count in 1...run.count {
+            let score = BracketBalance.score(after: prefixState, middle: middle, suffix: context.suffix.dropFirst(count))
+            if score < best.score { best = (count, score) }
+        }
+        return best.count
+    }
+}

@@ -1,0 +1,109 @@
+// What the trimming passes know about the place the completion goes.
+
+/// When a completion may span several lines.
+public enum LinePolicy: String, Sendable, Codable {
+    /// Multi-line unless real code sits right of the cursor.
+    case auto
+    /// Always one line (a leading line break to start the next line is allowed).
+    case singleLine
+    /// Multi-line even with code right of the cursor (the middle still cannot break that line).
+    case multiLine
+}
+
+/// The document around the cursor and the user's settings, for the trimming passes.
+public struct TrimContext: Sendable, Equatable {
+    /// The document before and after the cursor ("\n" line endings; `init` converts CRLF and CR).
+    public var prefix: String
+    public var suffix: String
+    public var lineEnding: LineEnding
+    /// nil leaves the completion's indentation as generated.
+    public var indentStyle: IndentStyle?
+    public var policy: LinePolicy
+    /// Texts that end the middle (stop tokens' names, a docstring closer).
+    public var stopStrings: [String]
+
+    public init(
+        prefix: String, suffix: String, lineEnding: LineEnding = .lf, indentStyle: IndentStyle? = nil,
+        policy: LinePolicy = .auto, stopStrings: [String] = []
+    ) {
+        // The passes work on "\n"; the document's own ending comes back in the last pass.
+        self.prefix = LineEnding.normalized(prefix)
+        self.suffix = LineEnding.normalized(suffix)
+        self.lineEnding = lineEnding
+        self.indentStyle = indentStyle
+        self.policy = policy
+        self.stopStrings = stopStrings
+    }
+
+    /// Text of the cursor's line left of the cursor.
+    public var lineBeforeCursor: Substring {
+        guard let newline = prefix.lastIndex(of: "\n") else { return prefix[...] }
+        return prefix[prefix.index(after: newline)...]
+    }
+
+    /// Text of the cursor's line right of the cursor.
+    public var lineAfterCursor: Substring {
+        guard let newline = suffix.firstIndex(of: "\n") else { return suffix[...] }
+        return suffix[..<newline]
+    }
+
+    /// True when the rest of the line holds real code: anything but whitespace, closing brackets,
+    /// quotes and a semicolon (which editors auto-insert or which the middle may legitimately precede).
+    public var hasCodeRightOfCursor: Bool {
+        lineAfterCursor.contains { !Text.isWhitespace($0) && !Text.autoClosers.contains($0) }
+    }
+
+    /// True when the cursor is at the start of a line's code (only whitespace left of it) with code
+    /// right of it: the completion inserts whole lines above that code, so it may break the line
+    /// once, after what it inserts.
+    public var insertsLinesAbove: Bool {
+        Text.isBlank(lineBeforeCursor) && hasCodeRightOfCursor
+    }
+
+    /// Whether the middle must stay on one line.
+    public var isSingleLine: Bool {
+        switch policy {
+        case .singleLine: return true
+        case .auto, .multiLine: return hasCodeRightOfCursor && !insertsLinesAbove
+        }
+    }
+
+    /// The first non-blank line of the suffix without whitespace, when it holds a letter or digit: a
+    /// middle line equal to it means the model has reached code the document already has.
+    public var suffixFirstCodeLine: String? {
+        guard let line = Text.lines(suffix).first(where: { !Text.isBlank($0) }) else { return nil }
+        let squeezed = Text.squeezed(line)
+        return squeezed.contains(where: { $0.isLetter || $0.isNumber }) ? squeezed : nil
+    }
+}
+
+/// Small character classes shared by the passes.
+enum Text {
+    static let closers: Set<Character> = [")", "]", "}"]
+    static let openers: Set<Character> = ["(", "[", "{"]
+    static let quotes: Set<Character> = ["\"", "'", "`"]
+    /// What may sit right of the cursor without making it "code": closers, quotes, a semicolon.
+    static let autoClosers: Set<Character> = closers.union(quotes).union([";"])
+
+    static func isWhitespace(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\r\n" }
+    static func isIdentifier(_ c: Character) -> Bool { c == "_" || c.isLetter || c.isNumber }
+
+    /// Lines of `text` split at "\n" (a trailing "\n" gives a final empty line).
+    static func lines(_ text: String) -> [Substring] {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// Leading whitespace width in columns (a tab counts `tabSize`).
+    static func indentWidth<S: StringProtocol>(_ line: S, tabSize: Int = 4) -> Int {
+        var width = 0
+        for c in line {
+            if c == " " { width += 1 } else if c == "\t" { width += tabSize } else { break }
+        }
+        return width
+    }
+
+    static func isBlank<S: StringProtocol>(_ line: S) -> Bool { line.allSatisfy(isWhitespace) }
+
+    /// `text` without any whitespace, for whitespace-insensitive comparison.
+    static func squeezed<S: StringProtocol>(_ text: S) -> String { String(text.filter { !isWhitespace($0) }) }
+}

@@ -1,0 +1,53 @@
+// Answering from the last completion while the user types what it proposed, without the model.
+
+/// The completion last shown for a document, remembered by the language server.
+public struct ShownCompletion: Sendable, Equatable {
+    /// The document before and after the cursor when the completion was computed.
+    public var prefix: String
+    public var suffix: String
+    /// The trimmed middle that was shown ("\n" line endings).
+    public var middle: String
+
+    public init(prefix: String, suffix: String, middle: String) {
+        self.prefix = LineEnding.normalized(prefix)
+        self.suffix = LineEnding.normalized(suffix)
+        self.middle = LineEnding.normalized(middle)
+    }
+}
+
+public enum TypingThrough {
+    /// The rest of `shown.middle` if the user has typed (only) a non-empty start of it since it was
+    /// shown; nil when the document changed any other way or nothing useful is left. Editors that
+    /// auto-pair insert closers right of the cursor as the user types an opener, so a changed
+    /// suffix is accepted when it is the old one behind inserted closers, and the remainder is
+    /// trimmed against the new suffix (the `)` the editor added is not proposed twice).
+    public static func remaining(
+        after shown: ShownCompletion, prefix newPrefix: String, suffix newSuffix: String,
+        context: TrimContext? = nil
+    ) -> CompletionEdit? {
+        let prefix = LineEnding.normalized(newPrefix)
+        let suffix = LineEnding.normalized(newSuffix)
+        // Byte comparisons: documents are long and this runs on every keystroke.
+        guard prefix.utf8.count > shown.prefix.utf8.count, prefix.utf8.starts(with: shown.prefix.utf8) else { return nil }
+        let typed = prefix.utf8.dropFirst(shown.prefix.utf8.count)
+        guard shown.middle.utf8.starts(with: typed) else { return nil }
+        let rest = String(decoding: shown.middle.utf8.dropFirst(typed.count), as: UTF8.self)
+        guard !Text.isBlank(rest) else { return nil }
+
+        if suffix.utf8.elementsEqual(shown.suffix.utf8) {
+            return CompletionEdit(text: (context?.lineEnding ?? .lf).apply(to: rest))
+        }
+        // Only auto-inserted closers may have appeared in front of the old suffix.
+        guard suffix.utf8.count > shown.suffix.utf8.count, suffix.utf8.reversed().starts(with: shown.suffix.utf8.reversed()),
+              suffix.utf8.dropLast(shown.suffix.utf8.count).allSatisfy({ Text.autoClosers.contains(Character(Unicode.Scalar($0))) })
+        else { return nil }
+        var trimContext = context ?? TrimContext(prefix: prefix, suffix: suffix)
+        trimContext.prefix = prefix
+        trimContext.suffix = suffix
+        let trimmed = Trim.removeSuffixOverlap(rest, trimContext)
+        guard !Text.isBlank(trimmed) else { return nil }
+        return CompletionEdit(
+            text: trimContext.lineEnding.apply(to: trimmed),
+            replacedCharactersAfterCursor: Trim.autoCloserReplacement(trimmed, trimContext))
+    }
+}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import Completion
-
-final class CompletionSmokeTests: XCTestCase {
-    func testModuleLinks() {}
-}

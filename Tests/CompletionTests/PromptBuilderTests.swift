@@ -1,0 +1,121 @@
+import XCTest
+@testable import Completion
+
+final class PromptBuilderTests: XCTestCase {
+    let vocabulary = FakeVocabulary.qwen
+
+    func builder(_ vocabulary: FakeVocabulary = .qwen, budget: PromptBudget = PromptBudget(), order: FIMOrder? = nil) throws -> PromptBuilder {
+        PromptBuilder(tokens: try FIMTokens.detect(in: vocabulary, model: "test"), budget: budget, order: order)
+    }
+
+    func testQwenPSMLayout() throws {
+        let prompt = try builder().build(FIMRequest(prefix: "def f(x):\n    ", suffix: "\n    return y\n"), vocabulary: vocabulary)
+        XCTAssertEqual(vocabulary.render(prompt.tokens),
+                       "⟨<|fim_prefix|>⟩def f(x):\n    ⟨<|fim_suffix|>⟩\n    return y\n⟨<|fim_middle|>⟩")
+    }
+
+    func testSpecialTokenNamesInUserTextStayPlainText() throws {
+        let prefix = "s = \"<|fim_prefix|><|endoftext|>\"\n"
+        let prompt = try builder().build(FIMRequest(prefix: prefix, suffix: "<|fim_middle|>"), vocabulary: vocabulary)
+        XCTAssertEqual(prompt.tokens.filter { $0 == 151659 }.count, 1, "only the builder's own <|fim_prefix|>")
+        XCTAssertEqual(prompt.tokens.filter { $0 == 151660 }.count, 1, "only the builder's own <|fim_middle|>")
+        XCTAssertFalse(prompt.tokens.contains(151643))
+        XCTAssertEqual(prompt.tokens.last, 151660)
+    }
+
+    func testCodeLlamaPSMHasBOSAndLeadingSpaceOnPrefixOnly() throws {
+        let v = FakeVocabulary.codeLlama
+        let prompt = try builder(v).build(FIMRequest(prefix: "int f() {", suffix: "}"), vocabulary: v)
+        XCTAssertEqual(v.render(prompt.tokens), "⟨<s>⟩⟨▁<PRE>⟩ int f() {⟨▁<SUF>⟩}⟨▁<MID>⟩")
+        let spm = try builder(v, order: .spm).build(FIMRequest(prefix: "int f() {", suffix: "}"), vocabulary: v)
+        XCTAssertEqual(v.render(spm.tokens), "⟨<s>⟩⟨▁<PRE>⟩⟨▁<SUF>⟩}⟨▁<MID>⟩ int f() {")
+    }
+
+    func testGenericSPMAndLeftToRight() throws {
+        let spm = try builder(order: .spm).build(FIMRequest(prefix: "a", suffix: "b"), vocabulary: vocabulary)
+        XCTAssertEqual(vocabulary.render(spm.tokens), "⟨<|fim_suffix|>⟩b⟨<|fim_prefix|>⟩a⟨<|fim_middle|>⟩")
+        let plain = PromptBuilder(tokens: .leftToRight(FakeVocabulary.noFIM))
+            .build(FIMRequest(prefix: "x = ", suffix: "ignored"), vocabulary: FakeVocabulary.noFIM)
+        XCTAssertEqual(FakeVocabulary.noFIM.render(plain.tokens), "x = ")
+    }
+
+    func testBudgetIsAboutThreeToOneAndCutsAtLineBoundaries() throws {
+        // 10-character lines = 10 fake tokens each.
+        let line = "abcdefghi\n"
+        let prefix = String(repeating: line, count: 100) + "xyz"
+        let suffix = "rest\n" + String(repeating: line, count: 100)
+        let budget = PromptBudget(fileTokens: 400, prefixShare: 0.75, prefixLineGranularity: 1)
+        let prompt = try builder(budget: budget).build(FIMRequest(prefix: prefix, suffix: suffix), vocabulary: vocabulary)
+        XCTAssertTrue(prompt.keptPrefix.hasSuffix(line + "xyz"), "the lines nearest the cursor are kept")
+        XCTAssertTrue(prompt.keptPrefix.hasPrefix(line), "cut at a line boundary")
+        XCTAssertTrue(prompt.keptSuffix.hasPrefix("rest\n"))
+        XCTAssertTrue(prompt.keptSuffix.hasSuffix("\n"))
+        let prefixTokens = prompt.keptPrefix.count, suffixTokens = prompt.keptSuffix.count
+        XCTAssertLessThanOrEqual(prefixTokens + suffixTokens, 400)
+        XCTAssertGreaterThan(prefixTokens + suffixTokens, 380)
+        XCTAssertEqual(Double(prefixTokens) / Double(suffixTokens), 3, accuracy: 0.35)
+    }
+
+    func testShortSuffixLeavesItsShareToThePrefix() throws {
+        let prefix = String(repeating: "abcdefghi\n", count: 100)
+        let budget = PromptBudget(fileTokens: 400, prefixLineGranularity: 1)
+        let prompt = try builder(budget: budget).build(FIMRequest(prefix: prefix, suffix: "}\n"), vocabulary: vocabulary)
+        XCTAssertEqual(prompt.keptPrefix.count, 390)
+    }
+
+    /// Typing one character must leave the prompt's start unchanged so the engine reuses its KV cache.
+    func testTypingKeepsTheStablePartOfThePromptForKVReuse() throws {
+        let text = (0..<400).map { "let value\($0) = compute(\($0))\n" }.joined()
+        let other = ContextFile(path: "Sources/Other.swift", text: "struct Other {}\n")
+        let builder = try builder(budget: PromptBudget(fileTokens: 2048, extraContextTokens: 256, prefixLineGranularity: 16))
+        var shared: [Double] = []
+        var previous: [Int32]? = nil
+        var document = text
+        for character in "let total = value1 + value2" {
+            document.append(character)
+            let prompt = builder.build(
+                FIMRequest(prefix: document, suffix: "\n}\n", path: "main.swift", repositoryName: "demo", context: [other]),
+                vocabulary: vocabulary)
+            if let previous {
+                let common = zip(previous, prompt.tokens).prefix(while: { $0 == $1 }).count
+                shared.append(Double(common) / Double(prompt.tokens.count))
+            }
+            previous = prompt.tokens
+        }
+        let mean = shared.reduce(0, +) / Double(shared.count)
+        XCTAssertGreaterThan(mean, 0.9, "share of prompt tokens reused per keystroke: \(mean)")
+    }
+
+    func testQwenRepositoryLayoutPutsOtherFilesFirst() throws {
+        let request = FIMRequest(
+            prefix: "import a\n", suffix: "", path: "src/b.py", repositoryName: "proj",
+            context: [
+                ContextFile(path: "src/recent.py", text: "x = 1", kind: .recentEdit),
+                ContextFile(path: "src/a.py", text: "def a():\n    pass\n"),
+            ])
+        let prompt = try builder().build(request, vocabulary: vocabulary)
+        XCTAssertEqual(vocabulary.render(prompt.tokens),
+            "⟨<|repo_name|>⟩proj\n⟨<|file_sep|>⟩src/a.py\ndef a():\n    pass\n⟨<|file_sep|>⟩src/recent.py\nx = 1\n"
+            + "⟨<|file_sep|>⟩src/b.py\n⟨<|fim_prefix|>⟩import a\n⟨<|fim_suffix|>⟩⟨<|fim_middle|>⟩")
+    }
+
+    func testStarCoder2AndCommentedLayouts() throws {
+        let request = FIMRequest(prefix: "p", suffix: "s", path: "b.go", repositoryName: "r",
+                                 context: [ContextFile(path: "a.go", text: "package a\n")], lineComment: "//")
+        let star = try builder(.starCoder2).build(request, vocabulary: FakeVocabulary.starCoder2)
+        XCTAssertEqual(FakeVocabulary.starCoder2.render(star.tokens),
+            "⟨<repo_name>⟩r⟨<file_sep>⟩a.go\npackage a\n⟨<file_sep>⟩b.go\n⟨<fim_prefix>⟩p⟨<fim_suffix>⟩s⟨<fim_middle>⟩")
+        let deepSeek = try builder(.deepSeek).build(request, vocabulary: FakeVocabulary.deepSeek)
+        XCTAssertEqual(FakeVocabulary.deepSeek.render(deepSeek.tokens),
+            "⟨<｜begin▁of▁sentence｜>⟩⟨<｜fim▁begin｜>⟩// a.go\npackage a\n\n// b.go\np⟨<｜fim▁hole｜>⟩s⟨<｜fim▁end｜>⟩")
+    }
+
+    func testExtraContextRespectsItsBudget() throws {
+        let big = ContextFile(path: "big.py", text: String(repeating: "y = 2\n", count: 1000))
+        let budget = PromptBudget(fileTokens: 100, extraContextTokens: 60)
+        let prompt = try builder(budget: budget).build(
+            FIMRequest(prefix: "a", suffix: "", path: "a.py", context: [big]), vocabulary: vocabulary)
+        XCTAssertLessThanOrEqual(prompt.contextTokenCount, 60 + 8)
+        XCTAssertTrue(vocabulary.render(prompt.tokens).contains("big.py\ny = 2\n"))
+    }
+}

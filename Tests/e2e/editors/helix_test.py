@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Real-editor test: Helix 25.07 under tmux with editors/helix/languages.toml and the real `infill lsp`.
+
+Run by scripts/test-editors. Environment: INFILL_HX (the hx wrapper from scripts/install-editors),
+INFILL_BIN (server binary), INFILL_MODEL, INFILL_WORK (a copy of fixtures/), INFILL_TIMEOUT_S.
+Prints `ok NAME` / `FAIL NAME: why` lines and `helix: N passed, N failed`; exits 1 if any failed.
+Helix runs with a private HOME/XDG_CONFIG_HOME holding only Infill's config (Helix ignores an
+untrusted project-local .helix/), and each language lists Infill alone so that other installed
+servers (the Swift toolchain's sourcekit-lsp) cannot answer instead. With `-v`, Helix logs every
+LSP message, which tells the test exactly which completion items Infill sent.
+"""
+import json
+import os
+import re
+import sys
+import tomllib
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tmux_editor import TmuxEditor, wait_for  # noqa: E402
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+HX = os.environ["INFILL_HX"]
+BIN = os.environ["INFILL_BIN"]
+MODEL = os.environ.get("INFILL_MODEL", "qwen2.5-coder-0.5b")
+WORK = os.environ["INFILL_WORK"]
+TIMEOUT = float(os.environ.get("INFILL_TIMEOUT_S", "120"))
+SCREENS = os.path.join(WORK, "screens")
+
+results = {"passed": 0, "failed": 0}
+
+
+def say(line):
+    print(line, flush=True)
+
+
+def write_config(home):
+    """The shipped languages.toml, pointed at the binary under test, with Infill as the only server."""
+    shipped = tomllib.load(open(os.path.join(REPO, "editors", "helix", "languages.toml"), "rb"))
+    server = shipped["language-server"]["infill"]
+    assert server["command"] == "infill" and server["args"][0] == "lsp", "unexpected shipped server block"
+    python = next(lang for lang in shipped["language"] if lang["name"] == "python")
+    entry = next(s for s in python["language-servers"] if isinstance(s, dict) and s["name"] == "infill")
+    features = ", ".join(json.dumps(f) for f in entry["only-features"])
+    config_dir = os.path.join(home, "config", "helix")
+    os.makedirs(config_dir, exist_ok=True)
+    with open(os.path.join(config_dir, "languages.toml"), "w") as f:
+        f.write(f'[language-server.infill]\ncommand = {json.dumps(BIN)}\n'
+                f'args = ["lsp", "--model", {json.dumps(MODEL)}]\ntimeout = {server.get("timeout", 20)}\n')
+        for lang in ("python", "swift"):
+            f.write(f'\n[[language]]\nname = "{lang}"\n'
+                    f'language-servers = [{{ name = "infill", only-features = [{features}] }}]\n')
+    with open(os.path.join(REPO, "editors", "helix", "config.toml")) as src:
+        shipped_editor_config = src.read()
+    with open(os.path.join(config_dir, "config.toml"), "w") as f:
+        f.write(shipped_editor_config)
+
+
+class LspLog:
+    """Reads Helix's `-v` log: `infill -> {json}` (sent) and `infill <- {json}` (received) lines."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def messages(self):
+        out = []
+        if not os.path.exists(self.path):
+            return out
+        for line in open(self.path, errors="replace"):
+            m = re.search(r"\binfill (->|<-) (\{.*\})\s*$", line)
+            if m:
+                try:
+                    out.append((m.group(1), json.loads(m.group(2))))
+                except json.JSONDecodeError:
+                    pass
+        return out
+
+    def wait_did_open(self, file):
+        """Helix sends didOpen once the server is initialized; typing earlier races it."""
+        def opened():
+            return any(d == "->" and m.get("method") == "textDocument/didOpen"
+                       and m["params"]["textDocument"]["uri"].endswith("/" + file) for d, m in self.messages())
+        wait_for(f"Helix to send didOpen for {file} to infill", opened, 60)
+
+    def code_action_titles(self):
+        """Titles in the latest answer to textDocument/codeAction, in the server's order."""
+        ids, titles = set(), []
+        for direction, msg in self.messages():
+            if direction == "->" and msg.get("method") == "textDocument/codeAction":
+                ids.add(msg["id"])
+            elif direction == "<-" and msg.get("id") in ids and "method" not in msg and msg.get("result"):
+                titles = [a.get("title") for a in msg["result"]]
+        return titles
+
+    def completion_items(self):
+        """Items of the latest non-empty answer to textDocument/completion."""
+        ids = set()
+        latest = None
+        for direction, msg in self.messages():
+            if direction == "->" and msg.get("method") == "textDocument/completion":
+                ids.add(msg["id"])
+            elif direction == "<-" and msg.get("id") in ids and "method" not in msg:
+                result = msg.get("result")
+                items = result.get("items") if isinstance(result, dict) else result
+                if items:
+                    latest = items
+        return latest
+
+
+def test(name, fn):
+    try:
+        fn()
+        results["passed"] += 1
+        say(f"ok   helix: {name}")
+    except Exception as e:  # noqa: BLE001 - report any failure and go on
+        results["failed"] += 1
+        detail = str(e) if isinstance(e, AssertionError) else traceback.format_exc()
+        say(f"FAIL helix: {name}: {detail}")
+
+
+def save_screen(name, screen):
+    os.makedirs(SCREENS, exist_ok=True)
+    with open(os.path.join(SCREENS, name), "w") as f:
+        f.write(screen)
+
+
+def normal_mode(hx):
+    """Escape, then wait for Helix to show normal mode: a key that follows Escape too closely reads as
+    Alt+key to a terminal program."""
+    hx.keys("Escape")
+    hx.wait_screen("normal mode", lambda s: " NOR " in s, 10)
+
+
+def write_file(hx):
+    normal_mode(hx)
+    hx.text(":w")
+    hx.keys("Enter")
+
+
+def read_lines(file):
+    with open(os.path.join(WORK, file)) as f:
+        return f.read().split("\n")
+
+
+def main():
+    home = os.path.join(WORK, "helix-home")
+    write_config(home)
+    log = LspLog(os.path.join(WORK, "helix.log"))
+    env = {"HOME": home, "XDG_CONFIG_HOME": os.path.join(home, "config"),
+           "XDG_DATA_HOME": os.path.join(home, "data"), "XDG_CACHE_HOME": os.path.join(home, "cache"),
+           "TERM": "xterm-256color", "LANG": "C.UTF-8", "PATH": os.environ.get("PATH", "")}
+    hx = TmuxEditor("helix", [HX, "-v", "--log", log.path, "primes.py"], WORK, env)
+    try:
+        hx.wait_screen("Helix to show primes.py", lambda s: "def is_prime(n):" in s and " NOR " in s, 30)
+        log.wait_did_open("primes.py")
+
+        def completion():
+            before = read_lines("primes.py")
+            hole = before.index('    """Return True if n is a prime number."""') + 1
+            indent = before[hole]
+            assert indent.strip() == "", "fixture: the hole line should hold only its indentation"
+            hx.keys(f"{hole + 1}G", "A")  # Helix: N G goes to line N; A appends at its end
+            hx.text("if")
+
+            def menu_with_infill_item():
+                items = log.completion_items()
+                if not items:
+                    return None
+                screen = hx.screen()
+                label = items[0]["label"].strip()[:20]
+                return (items, screen) if label and label in screen else None
+
+            # C-x asks again, as a user would if the first request came while the model loaded.
+            items, screen = wait_for("Helix's completion menu to show Infill's item", menu_with_infill_item,
+                                     TIMEOUT, nudge=lambda: hx.keys("C-x"))
+            save_screen("helix-completion-menu.txt", screen)
+            say(f"     completion items: {[i['label'] for i in items]}")
+            hx.keys("Tab")  # select the first item (Helix previews it in the buffer)
+            first = ((items[0].get("textEdit") or {}).get("newText") or "").split("\n")
+            if len(first) > 1 and first[1].strip():
+                save_screen("helix-completion-preview.txt", hx.wait_screen(
+                    "the selected item's preview", lambda s: s if first[1].strip() in s else None, 10))
+            hx.keys("Enter")  # accept it
+            write_file(hx)
+            after = wait_for("primes.py to be saved with the completion", lambda: (
+                lambda now: now if now != before and len(now) >= len(before) else None)(read_lines("primes.py")),
+                30)
+            tail = len(before) - hole - 1
+            assert after[:hole] == before[:hole], "lines above the hole changed"
+            assert after[len(after) - tail:] == before[hole + 1:], "the lines after the hole changed"
+            inserted = "\n".join(after[hole:len(after) - tail])
+            texts = [(i.get("textEdit") or {}).get("newText") or i.get("insertText") or i["label"] for i in items]
+            match = next((t for t in texts if inserted == indent + t or inserted.rstrip() == (indent + t).rstrip()),
+                         None)
+            assert match is not None, f"the saved hole {inserted!r} is none of Infill's items {texts!r}"
+            assert "\n" in match, f"expected a multi-line completion at a function body, got {match!r}"
+            for line in inserted.split("\n")[1:]:
+                assert line == "" or line.startswith(indent), f"inserted line not indented like the hole: {line!r}"
+            say("     inserted:\n" + "\n".join("       | " + l for l in inserted.split("\n")))
+
+        def docstring():
+            hx.text(":o Greeter.swift")
+            hx.keys("Enter")
+            hx.wait_screen("Helix to show Greeter.swift", lambda s: "struct Greeter {" in s, 30)
+            log.wait_did_open("Greeter.swift")
+            before = read_lines("Greeter.swift")
+            func = before.index("    func greeting() -> String {")
+            hx.keys(f"{func + 1}G")
+
+            def open_menu():
+                # The action list is asked for anew on each `space a`; if the server was not ready,
+                # close whatever Helix showed and ask again.
+                hx.keys("Space", "a")
+                try:
+                    return hx.wait_screen("the code-action menu", lambda s: s if "Generate docstring" in s else None,
+                                          15)
+                except AssertionError:
+                    hx.keys("Escape")
+                    return None
+
+            screen = wait_for("`space a` to list Generate docstring", open_menu, TIMEOUT, interval=0.5)
+            save_screen("helix-code-actions.txt", screen)
+            titles = log.code_action_titles()
+            index = titles.index("Generate docstring") if "Generate docstring" in titles else 0
+            hx.keys(*(["C-n"] * index), "Enter")
+            wait_for("the docstring to appear above the function", lambda: "///" in hx.screen(), TIMEOUT)
+            write_file(hx)
+            after = wait_for("Greeter.swift to be saved", lambda: (
+                lambda now: now if len(now) > len(before) else None)(read_lines("Greeter.swift")), 30)
+            new_func = after.index("    func greeting() -> String {")
+            assert after[:func] == before[:func], "lines above the docstring changed"
+            assert after[new_func:] == before[func:], "the function or what follows changed"
+            doc = after[func:new_func]
+            assert doc and all(l.startswith("    ///") for l in doc), f"expected `    ///` lines, got {doc!r}"
+            say("     docstring:\n" + "\n".join("       | " + l for l in doc))
+
+        test("completion menu shows Infill's item; accepting inserts the multi-line middle", completion)
+        test("space a lists Generate docstring; applying it edits the file", docstring)
+    finally:
+        if hx.alive():
+            try:
+                normal_mode(hx)
+            except AssertionError:
+                pass
+            hx.text(":qa!")
+            hx.keys("Enter")
+            try:
+                wait_for("Helix to quit", lambda: not hx.alive(), 10)
+            except AssertionError:
+                pass
+        hx.close()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception:  # noqa: BLE001
+        results["failed"] += 1
+        say("FAIL helix: set-up: " + traceback.format_exc())
+    say(f"helix: {results['passed']} passed, {results['failed']} failed")
+    sys.exit(0 if results["failed"] == 0 else 1)
