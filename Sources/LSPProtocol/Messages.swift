@@ -45,7 +45,7 @@ public enum MessageRegistry {
         CodeActionRequest.self,
         CodeActionResolveRequest.self,
         ExecuteCommandRequest.self,
-        StatsRequest.self,
+        StatusRequest.self,
         // Sent by the server; listed so a client (the test client) can decode them.
         ApplyEditRequest.self,
         CreateWorkDoneProgressRequest.self,

@@ -22,7 +22,7 @@ public final class LanguageServer: Sendable {
     let generation = GenerationQueue()
     let model = ModelHost()
     let outgoing = Locked<(next: Int, pending: [RequestID: CheckedContinuation<JSONValue, any Error>])>((1, [:]))
-    let stats = Locked(ServerStats(model: "", modelState: "idle"))
+    let stats = Locked(ServerStatus(model: "", modelState: "idle"))
     private let inbox: AsyncStream<Message>.Continuation
     private let logToStderr: Bool
 
@@ -247,7 +247,7 @@ public final class LanguageServer: Sendable {
             return try encoder.encode(await resolveCodeAction(r.codeAction, flag: flag))
         case let r as ExecuteCommandRequest:
             return try encoder.encode(await executeCommand(r, flag: flag))
-        case is StatsRequest:
+        case is StatusRequest:
             var stats = self.stats.current
             stats.model = snapshot.configuration.modelPath()
             stats.modelState = await model.stateDescription
@@ -366,6 +366,8 @@ public final class LanguageServer: Sendable {
             s.promptTokens += output.promptTokens
             s.reusedPromptTokens += output.reusedPromptTokens
             s.generatedTokens += output.generatedTokens
+            s.lastPromptTokens = output.promptTokens
+            s.lastReusedTokens = output.reusedPromptTokens
             s.lastLatencyMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         }
         return usable ? output.middle : nil

@@ -145,12 +145,12 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(client.backend.calls.last?.contextTokens, 512)
     }
 
-    func testStatsCountGenerations() async throws {
+    func testStatusCountsGenerations() async throws {
         let client = TestClient()
         try await client.initialize()
         let pos = client.open("file:///a.py", "python", "x = 1️⃣")
         _ = try await client.send(InlineCompletionRequest(textDocument: .init(uri: "file:///a.py"), position: pos["1️⃣"]!))
-        let stats = try await client.send(StatsRequest())
+        let stats = try await client.send(StatusRequest())
         XCTAssertEqual(stats.generations, 1)
         XCTAssertEqual(stats.generatedTokens, 1)
         XCTAssertEqual(stats.modelState, "ready")
