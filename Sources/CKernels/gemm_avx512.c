@@ -19,6 +19,13 @@
 
 INL float h2f(ck_half h) { return _cvtsh_ss(h); }
 
+// Prefetch a super-block's worth of weights this far ahead (decode streams each row from memory once).
+INL void prefetch_ahead(const uint8_t *p) {
+    _mm_prefetch((const char *)p + 768, _MM_HINT_T0);
+    _mm_prefetch((const char *)p + 768 + 64, _MM_HINT_T0);
+    _mm_prefetch((const char *)p + 768 + 128, _MM_HINT_T0);
+}
+
 INL float hsum256(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
@@ -45,6 +52,7 @@ INL void row_qk45(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, flo
     const __m256i low4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *blk = w + i * bytes;
+        prefetch_ahead(blk);
         const ck_half *dd = (const ck_half *)blk;
         const uint8_t *qs = five ? ((const ck_block_q5_K *)blk)->qs : ((const ck_block_q4_K *)blk)->qs;
         uint32_t sm[4];
@@ -95,6 +103,7 @@ INL void row_q6_K(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, flo
                                            1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
     for (int64_t i = 0; i < nb; i++) {
         const ck_block_q6_K *b = (const ck_block_q6_K *)w + i;
+        prefetch_ahead((const uint8_t *)b);
         const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)b->scales));
         const __m512i scz = _mm512_castsi256_si512(sc16);
         // The -32 offset: -32 * scale_g * (sum of group g's activations), through the 16 bsums.
@@ -229,6 +238,16 @@ DEFINE_GEMM32(q5_1, ck_block_q5_1, 0, 1)
 DEFINE_GEMM_K(q4_K, ROW_Q4K)
 DEFINE_GEMM_K(q5_K, ROW_Q5K)
 DEFINE_GEMM_K(q6_K, row_q6_K)
+
+// K-quant mat-vec on this path is the mat-mul with one token: 64-element zmm steps and vpdpwssd beat
+// the 4-row ymm kernel of quants_x86.inc (which quants_avx512.c leaves out for these types).
+#define DEFINE_MATVEC_K(type) \
+    void ck_matvec_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, float *y) { \
+        ck_matmul_##type##_avx512(ncols, w, rb, nrows, x, 0, 1, y, 0); \
+    }
+DEFINE_MATVEC_K(q4_K)
+DEFINE_MATVEC_K(q5_K)
+DEFINE_MATVEC_K(q6_K)
 
 #pragma clang attribute pop
 #else

@@ -10,6 +10,8 @@
 #define ck_bits_to_mask(bits) _mm256_movm_epi8((__mmask32)(bits))
 #include <immintrin.h>
 
+// K-quant mat-vec comes from gemm_avx512.c.
+#define CK_SKIP_K_MATVEC
 #include "quants_x86.inc"
 
 #pragma clang attribute pop
