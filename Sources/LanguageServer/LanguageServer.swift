@@ -22,6 +22,7 @@ public final class LanguageServer: Sendable {
     let generation = GenerationQueue()
     let model = ModelHost()
     let outgoing = Locked<(next: Int, pending: [RequestID: CheckedContinuation<JSONValue, any Error>])>((1, [:]))
+    let stats = Locked(ServerStatus(model: "", modelState: "idle"))
     private let inbox: AsyncStream<Message>.Continuation
     private let logToStderr: Bool
 
@@ -246,6 +247,11 @@ public final class LanguageServer: Sendable {
             return try encoder.encode(await resolveCodeAction(r.codeAction, flag: flag))
         case let r as ExecuteCommandRequest:
             return try encoder.encode(await executeCommand(r, flag: flag))
+        case is StatusRequest:
+            var stats = self.stats.current
+            stats.model = snapshot.configuration.modelPath()
+            stats.modelState = await model.stateDescription
+            return try encoder.encode(stats)
         default:
             throw ResponseError.methodNotFound(type(of: request).method)
         }
@@ -342,17 +348,29 @@ public final class LanguageServer: Sendable {
         defer { Task { await generation.release() } }
         if flag.isCancelled { return nil }
         var input = input
-        input.deadline = .now + .milliseconds(timeLimitMs)
+        let started = ContinuousClock.now
+        input.deadline = started + .milliseconds(timeLimitMs)
         let output: CompletionOutput
         do {
             output = try await backend.complete(input, isCancelled: { flag.isCancelled })
         } catch is CancellationError {
+            stats.withLock { $0.generations += 1; $0.cancelledOrDropped += 1 }
             return nil
         }
-        if flag.isCancelled { return nil }
+        let elapsed = ContinuousClock.now - started
         let current = state.withLock { $0.documents[input.uri]?.version }
-        guard current == input.version else { return nil }  // stale: the user kept typing
-        return output.middle
+        let usable = !flag.isCancelled && current == input.version  // else stale: the user kept typing
+        stats.withLock { s in
+            s.generations += 1
+            s.cancelledOrDropped += usable ? 0 : 1
+            s.promptTokens += output.promptTokens
+            s.reusedPromptTokens += output.reusedPromptTokens
+            s.generatedTokens += output.generatedTokens
+            s.lastPromptTokens = output.promptTokens
+            s.lastReusedTokens = output.reusedPromptTokens
+            s.lastLatencyMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        }
+        return usable ? output.middle : nil
     }
 
     private func completionInput(_ mode: CompletionInput.Mode, _ document: Document, cursor: Int,

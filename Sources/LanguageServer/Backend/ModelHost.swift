@@ -15,9 +15,13 @@ actor ModelHost {
     private var attempt = 0
     private var waiters: [UUID: CheckedContinuation<(any CompletionBackend)?, Never>] = [:]
 
-    var isIdle: Bool {
-        if case .idle = state { return true }
-        return false
+    var stateDescription: String {
+        switch state {
+        case .idle: return "idle"
+        case .loading: return "loading"
+        case .ready: return "ready"
+        case .failed(let why): return "failed: \(why)"
+        }
     }
 
     /// Starts loading (replacing any current backend once the new one is ready). `done` gets the
