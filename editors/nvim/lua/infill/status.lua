@@ -70,7 +70,9 @@ end
 function M.snapshot()
   local clients = vim.lsp.get_clients({ name = 'infill' })
   local client = clients[1]
-  local loaded = state.progress ~= nil and state.progress.kind == 'end'
+  local p = state.progress
+  -- The server ends its load progress with "<model> ready" or "failed: <why>".
+  local loaded = p ~= nil and p.kind == 'end' and not (p.message or ''):find('^failed')
   return {
     running = client ~= nil and not client:is_stopped(),
     client_id = client and client.id,
@@ -85,11 +87,14 @@ function M.snapshot()
   }
 end
 
-local function progress_text(p)
+local function progress_text(p, loaded)
   if not p then
     return 'no progress reported yet'
   end
   if p.kind == 'end' then
+    if not loaded then
+      return 'not loaded (' .. (p.message or 'no reason given') .. ')'
+    end
     return 'loaded' .. (p.message and (' (' .. p.message .. ')') or '')
   end
   local parts = { p.title or 'loading' }
@@ -113,7 +118,7 @@ function M.lines()
   return {
     'Infill server: ' .. server,
     'Infill model: ' .. (s.model or "the server's default"),
-    'Infill load: ' .. progress_text(s.progress),
+    'Infill load: ' .. progress_text(s.progress, s.loaded),
     'Infill last latency: ' .. latency,
   }
 end
