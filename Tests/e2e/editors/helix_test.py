@@ -218,6 +218,7 @@ def main():
             say("     inserted:\n" + "\n".join("       | " + l for l in inserted.split("\n")))
 
         def docstring():
+            normal_mode(hx)  # whatever the previous test left open
             hx.text(":o Greeter.swift")
             hx.keys("Enter")
             hx.wait_screen("Helix to show Greeter.swift", lambda s: "struct Greeter {" in s, 30)
