@@ -66,6 +66,16 @@ function M.track(opts)
   })
 end
 
+--- The server's own view (`infill/status`: model file and state, last generation, prompt-cache reuse);
+--- nil when it does not answer within a moment (it answers between generations).
+local function server_status(client)
+  if not client or client:is_stopped() then
+    return nil
+  end
+  local response = client:request_sync('infill/status', vim.empty_dict(), 1000)
+  return response and not response.err and type(response.result) == 'table' and response.result or nil
+end
+
 --- A plain table, for scripts and tests.
 function M.snapshot()
   local clients = vim.lsp.get_clients({ name = 'infill' })
@@ -84,6 +94,7 @@ function M.snapshot()
     last_latency_ms = state.last_latency_ms,
     last_method = state.last_method,
     completed = state.completed,
+    server_status = server_status(client),
   }
 end
 
@@ -115,9 +126,18 @@ function M.lines()
   local latency = s.last_latency_ms
     and ('%.0f ms (%s, %d answered)'):format(s.last_latency_ms, s.last_method, s.completed)
     or 'no completion answered yet'
+  local model = s.model or "the server's default"
+  local st = s.server_status
+  if st then
+    model = ('%s (file %s, %s)'):format(model, tostring(st.model), tostring(st.modelState))
+    if type(st.lastLatencyMs) == 'number' then
+      latency = latency .. ('; server: last generation %.0f ms, %d of %d prompt tokens from cache')
+        :format(st.lastLatencyMs, st.lastReusedTokens or 0, st.lastPromptTokens or 0)
+    end
+  end
   return {
     'Infill server: ' .. server,
-    'Infill model: ' .. (s.model or "the server's default"),
+    'Infill model: ' .. model,
     'Infill load: ' .. progress_text(s.progress, s.loaded),
     'Infill last latency: ' .. latency,
   }
