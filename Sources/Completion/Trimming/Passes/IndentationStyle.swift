@@ -6,14 +6,12 @@ extension Trim {
         guard let style = context.indentStyle else { return middle }
         let lines = Text.lines(middle)
         guard lines.count > 1 else { return middle }
-        // The model's step when it indents with spaces: the smallest non-zero difference between
-        // space indents, in the middle and the cursor's line.
-        let widths = ([context.lineBeforeCursor] + lines.dropFirst())
-            .filter { !Text.isBlank($0) }
+        // The model's step when it indents with spaces: the tab width, or a smaller common step of
+        // its space indents (a model writing 2-space indentation).
+        let spaceIndents = lines.dropFirst().filter { !Text.isBlank($0) && $0.first == " " }
             .map { Text.indentWidth($0, tabSize: style.tabSize) }
-        let steps = Set(widths).sorted()
-        let differences = zip(steps, steps.dropFirst()).map { $1 - $0 } + steps.filter { $0 > 0 }
-        let unit = max(1, differences.min() ?? style.tabSize)
+        let step = spaceIndents.reduce(0) { gcd($0, $1) }
+        let unit = step > 0 ? min(step, style.tabSize) : style.tabSize
 
         return lines.enumerated().map { number, line -> String in
             guard number > 0 else { return String(line) }
@@ -29,4 +27,6 @@ extension Trim {
             return String(repeating: " ", count: columns) + body
         }.joined(separator: "\n")
     }
+
+    private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
 }

@@ -1,0 +1,60 @@
+// One completion request from document text to edit: the single entry point the language server
+// needs. It normalizes line endings, resolves the indentation style, builds the prompt and carries
+// the trimming context and the streaming stop that belong to it.
+
+/// The editor's `FormattingOptions` (both optional: not every client sends them).
+public struct EditorFormatting: Sendable, Equatable {
+    public var insertSpaces: Bool?
+    public var tabSize: Int?
+
+    public init(insertSpaces: Bool? = nil, tabSize: Int? = nil) {
+        self.insertSpaces = insertSpaces
+        self.tabSize = tabSize
+    }
+}
+
+/// Prompt, trimming context and stop rule for one completion.
+public struct CompletionPlan: Sendable {
+    /// Token ids for the engine, with the ids that end generation.
+    public let prompt: FIMPrompt
+    public let trimContext: TrimContext
+    public let streamingStop: StreamingStop
+
+    /// Builds the plan. `prefix` and `suffix` are the document's text before and after the cursor
+    /// in any line ending; `context` holds other open documents and recent edits, stable first.
+    public init(
+        builder: PromptBuilder, vocabulary: any TokenVocabulary,
+        prefix: String, suffix: String, path: String? = nil, repositoryName: String? = nil,
+        context: [ContextFile] = [], language: DocLanguage? = nil,
+        formatting: EditorFormatting = EditorFormatting(), policy: LinePolicy = .auto,
+        extraStopStrings: [String] = []
+    ) {
+        let hasBreak = prefix.utf8.contains(UInt8(ascii: "\n")) || prefix.utf8.contains(UInt8(ascii: "\r"))
+        let ending = LineEnding.detect(in: hasBreak ? prefix : suffix)
+        let prefix = LineEnding.normalized(prefix)
+        let suffix = LineEnding.normalized(suffix)
+        let request = FIMRequest(
+            prefix: prefix, suffix: suffix, path: path, repositoryName: repositoryName,
+            context: context.map { ContextFile(path: $0.path, text: LineEnding.normalized($0.text), kind: $0.kind) },
+            lineComment: language?.lineComment)
+        prompt = builder.build(request, vocabulary: vocabulary)
+        // Indentation is judged on the text near the cursor, which is what the model imitates.
+        let nearby = String(prefix.suffix(4000)) + String(suffix.prefix(2000))
+        trimContext = TrimContext(
+            prefix: prefix, suffix: suffix, lineEnding: ending,
+            indentStyle: IndentStyle.resolve(document: nearby, insertSpaces: formatting.insertSpaces, tabSize: formatting.tabSize),
+            policy: policy, stopStrings: prompt.stopStrings + extraStopStrings)
+        streamingStop = StreamingStop(context: trimContext)
+    }
+
+    /// The edit for the generated text (as decoded so far or in full); nil when nothing is worth
+    /// showing.
+    public func edit(for generated: String) -> CompletionEdit? {
+        Trimmer.trim(generated, context: trimContext)
+    }
+
+    /// Whether generation can stop now (call between tokens with everything decoded so far).
+    public func shouldStop(generatedSoFar generated: String) -> Bool {
+        streamingStop.shouldStop(generatedSoFar: generated)
+    }
+}

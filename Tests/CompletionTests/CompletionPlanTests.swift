@@ -1,0 +1,31 @@
+import XCTest
+@testable import Completion
+
+final class CompletionPlanTests: XCTestCase {
+    func testCRLFTabDocumentEndToEnd() throws {
+        let vocabulary = FakeVocabulary.qwen
+        let builder = PromptBuilder(tokens: try FIMTokens.detect(in: vocabulary, model: "qwen"))
+        let plan = CompletionPlan(
+            builder: builder, vocabulary: vocabulary,
+            prefix: "func f() {\r\n\tif x {\r\n\t\t", suffix: "\r\n\t}\r\n}\r\n", language: .go,
+            formatting: EditorFormatting(insertSpaces: true, tabSize: 4))
+        XCTAssertEqual(plan.trimContext.lineEnding, .crlf)
+        XCTAssertEqual(plan.trimContext.indentStyle, IndentStyle(usesTabs: true, tabSize: 4), "the document's tabs win over the editor's default")
+        XCTAssertFalse(vocabulary.render(plan.prompt.tokens).contains("\r"), "the prompt is LF")
+        XCTAssertEqual(plan.edit(for: "y()\n        z()\n    }<|endoftext|>"),
+                       CompletionEdit(text: "y()\r\n\t\tz()"))
+        XCTAssertTrue(plan.shouldStop(generatedSoFar: "y()<|endoftext|>"))
+        XCTAssertFalse(plan.shouldStop(generatedSoFar: "y()\n        z("))
+    }
+
+    func testDocstringThroughAPlan() throws {
+        let vocabulary = FakeVocabulary.qwen
+        let builder = PromptBuilder(tokens: try FIMTokens.detect(in: vocabulary, model: "qwen"))
+        let docstring = try XCTUnwrap(DocstringPlan.plan(in: "def add(a, b):\n    return a + b\n", line: 1, language: .python))
+        let plan = CompletionPlan(builder: builder, vocabulary: vocabulary, prefix: docstring.prefix, suffix: docstring.suffix,
+                                  language: .python, extraStopStrings: docstring.stopStrings)
+        XCTAssertTrue(vocabulary.render(plan.prompt.tokens).hasSuffix("    \"\"\"⟨<|fim_suffix|>⟩\"\"\"\n    return a + b\n⟨<|fim_middle|>⟩"))
+        XCTAssertTrue(docstring.shouldStop(generatedSoFar: "Add two numbers.\"\"\""))
+        XCTAssertEqual(docstring.edit(forMiddle: "Add two numbers.\"\"\""), "    \"\"\"Add two numbers.\"\"\"\n")
+    }
+}
