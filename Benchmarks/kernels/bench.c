@@ -12,12 +12,13 @@
 #include <time.h>
 #include "ckernels.h"
 
-typedef struct { const char *name; int block, bytes, act; ck_matvec_fn f[3]; } kind;
-#define KIND(n, bs, bb, act, t) {n, bs, bb, act, {ck_matvec_##t##_scalar, ck_matvec_##t##_avx2, ck_matvec_##t##_avx512}}
+typedef struct { const char *name; int block, bytes, act; ck_matvec_fn f[3]; ck_matmul_fn mm; } kind;
+#define KIND(n, bs, bb, act, t) \
+    {n, bs, bb, act, {ck_matvec_##t##_scalar, ck_matvec_##t##_avx2, ck_matvec_##t##_avx512}, ck_matmul_##t##_avx512}
 static const kind kinds[] = {KIND("Q4_K", 256, 144, 2, q4_K), KIND("Q6_K", 256, 210, 2, q6_K),
                              KIND("Q5_0", 32, 22, 1, q5_0), KIND("Q8_0", 32, 34, 1, q8_0),
                              KIND("Q4_0", 32, 18, 1, q4_0), KIND("Q4_1", 32, 20, 1, q4_1),
-                             KIND("F16", 1, 2, 0, f16)};
+                             {"F16", 1, 2, 0, {ck_matvec_f16_scalar, ck_matvec_f16_avx2, ck_matvec_f16_avx512}, NULL}};
 
 // Wall time, or with INFILL_BENCH_CPUTIME=1 this process's CPU time / threads (the machine is shared:
 // CPU time leaves out the time other processes held the cores).
@@ -56,6 +57,8 @@ static void *run(void *arg) {
             const uint8_t *w = j->w + (size_t)c * j->rows * j->rb + r0 * j->rb;
             if (j->batch == 1) {
                 j->k->f[j->path](j->cols, w, j->rb, r1 - r0, j->act, j->y + r0);
+            } else if (j->path == CK_PATH_AVX512 && j->k->mm) {
+                j->k->mm(j->cols, w, j->rb, r1 - r0, j->act, j->xstride, j->batch, j->y + r0, j->rows);
             } else {
                 ck_matmul_tiled(j->k->f[j->path], j->cols, w, j->rb, r1 - r0, j->act, j->xstride, j->batch,
                                 j->y + r0, j->rows);

@@ -22,7 +22,10 @@ public struct Tokenizer: Sendable {
 
     public let bos: Int32?
     public let eos: Int32?
-    /// End of turn (`<|im_end|>`, `<|eot_id|>`, ...), from the GGUF key or found by text.
+    /// End of turn (`<|im_end|>`, `<|eot_id|>`, ...), from the GGUF key or found by text. When a
+    /// vocabulary has several such texts, llama.cpp's pick depends on hash-map order; this takes
+    /// the first of its list (`<|eot_id|>`, `<|im_end|>`, `<|end|>`, ...). Stop on
+    /// `isEndOfGeneration`, which matches llama.cpp's set exactly.
     public let eot: Int32?
     public let eom: Int32?
     public let unknown: Int32?

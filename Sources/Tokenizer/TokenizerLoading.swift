@@ -225,11 +225,12 @@ extension Tokenizer {
             for i in 0..<count {
                 let l = ranges[i], r = ranges[count + i]
                 if l.isEmpty || r.isEmpty { continue }
-                for k in [i, count + i] where found[k] == nil {
-                    found[k] = symbols.insert(UnsafeBufferPointer(rebasing: text[Int(ranges[k].lowerBound)..<Int(ranges[k].upperBound)])).id
+                if found[i] < 0 { found[i] = symbols.insert(UnsafeBufferPointer(rebasing: text[Int(l.lowerBound)..<Int(l.upperBound)])).id }
+                if found[count + i] < 0 {
+                    found[count + i] = symbols.insert(UnsafeBufferPointer(rebasing: text[Int(r.lowerBound)..<Int(r.upperBound)])).id
                 }
-                left[i] = found[i]!
-                right[i] = found[count + i]!
+                left[i] = found[i]
+                right[i] = found[count + i]
                 // Most vocabularies number tokens in merge order: try the id after the last result.
                 let joined = UnsafeBufferPointer(rebasing: text[Int(l.lowerBound)..<Int(r.upperBound)])
                 result[i] = symbols.equals(lastResult + 1, joined) ? lastResult + 1 : symbols.insert(joined).id

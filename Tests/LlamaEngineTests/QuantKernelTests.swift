@@ -157,7 +157,8 @@ final class QuantKernelTests: XCTestCase {
     }
 
     func testDotProductsOnEveryPathAgree() throws {
-        let rows = 13, cols = 1536, batch = 5  // 13: exercises multi-row groups and their remainder
+        // 37 rows, 11 tokens: exercise row groups, row blocks and token tiles (8) with their remainders.
+        let rows = 37, cols = 1536, batch = 11
         var random = Random(state: 42)
         let paths = KernelPath.available
         XCTAssertTrue(paths.contains(.scalar))

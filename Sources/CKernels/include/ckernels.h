@@ -79,4 +79,18 @@ CK_DECLARE_MATVEC(q6_K)
 void ck_matmul_tiled(ck_matvec_fn matvec, int64_t ncols, const void *w, size_t row_bytes, int64_t nrows,
                      const void *x, size_t x_stride, int64_t batch, float *y, int64_t ldy);
 
+// Dedicated AVX-512 VNNI mat-mul kernels (decode each weight block once for eight tokens).
+#define CK_DECLARE_MATMUL(type) \
+    void ck_matmul_##type##_avx512(int64_t, const void *, size_t, int64_t, const void *, size_t, int64_t, float *, \
+                                   int64_t);
+CK_DECLARE_MATMUL(q8_0)
+CK_DECLARE_MATMUL(q4_0)
+CK_DECLARE_MATMUL(q4_1)
+CK_DECLARE_MATMUL(q5_0)
+CK_DECLARE_MATMUL(q5_1)
+CK_DECLARE_MATMUL(q4_K)
+CK_DECLARE_MATMUL(q5_K)
+CK_DECLARE_MATMUL(q6_K)
+#undef CK_DECLARE_MATMUL
+
 #endif

@@ -46,6 +46,8 @@ public struct QuantTraits: Sendable {
     let dequantize: ck_dequant_fn
     /// Mat-vec kernel per path (indexed by KernelPath.rawValue); nil where the path has none.
     let matVecs: [ck_matvec_fn?]
+    /// Dedicated mat-mul kernel per path; nil: the path's mat-vec over cache-sized row tiles.
+    let matMuls: [ck_matmul_fn?]
 
     public var blockSize: Int { type.blockSize }
     public var blockBytes: Int { type.blockBytes }
@@ -57,12 +59,15 @@ public struct QuantTraits: Sendable {
         return matVecs[index]!
     }
 
+    func matMul(_ path: KernelPath) -> ck_matmul_fn? { matMuls[path.rawValue] }
+
     init(_ type: GGMLType, _ activation: ActivationFormat, _ dequantize: ck_dequant_fn,
-         scalar: ck_matvec_fn, avx2: ck_matvec_fn?, avx512: ck_matvec_fn?) {
+         scalar: ck_matvec_fn, avx2: ck_matvec_fn?, avx512: ck_matvec_fn?, avx512MatMul: ck_matmul_fn? = nil) {
         self.type = type
         self.activation = activation
         self.dequantize = dequantize
         self.matVecs = [scalar, avx2, avx512]
+        self.matMuls = [nil, nil, avx512MatMul]
     }
 
     /// The table: every weight type the engine can multiply. (The SIMD symbols exist on every
@@ -75,21 +80,29 @@ public struct QuantTraits: Sendable {
         QuantTraits(.bf16, .f32, ck_dequant_bf16,
                     scalar: ck_matvec_bf16_scalar, avx2: ck_matvec_bf16_avx2, avx512: ck_matvec_bf16_avx512),
         QuantTraits(.q8_0, .q8a, ck_dequant_q8_0,
-                    scalar: ck_matvec_q8_0_scalar, avx2: ck_matvec_q8_0_avx2, avx512: ck_matvec_q8_0_avx512),
+                    scalar: ck_matvec_q8_0_scalar, avx2: ck_matvec_q8_0_avx2, avx512: ck_matvec_q8_0_avx512,
+                    avx512MatMul: ck_matmul_q8_0_avx512),
         QuantTraits(.q4_0, .q8a, ck_dequant_q4_0,
-                    scalar: ck_matvec_q4_0_scalar, avx2: ck_matvec_q4_0_avx2, avx512: ck_matvec_q4_0_avx512),
+                    scalar: ck_matvec_q4_0_scalar, avx2: ck_matvec_q4_0_avx2, avx512: ck_matvec_q4_0_avx512,
+                    avx512MatMul: ck_matmul_q4_0_avx512),
         QuantTraits(.q4_1, .q8a, ck_dequant_q4_1,
-                    scalar: ck_matvec_q4_1_scalar, avx2: ck_matvec_q4_1_avx2, avx512: ck_matvec_q4_1_avx512),
+                    scalar: ck_matvec_q4_1_scalar, avx2: ck_matvec_q4_1_avx2, avx512: ck_matvec_q4_1_avx512,
+                    avx512MatMul: ck_matmul_q4_1_avx512),
         QuantTraits(.q5_0, .q8a, ck_dequant_q5_0,
-                    scalar: ck_matvec_q5_0_scalar, avx2: ck_matvec_q5_0_avx2, avx512: ck_matvec_q5_0_avx512),
+                    scalar: ck_matvec_q5_0_scalar, avx2: ck_matvec_q5_0_avx2, avx512: ck_matvec_q5_0_avx512,
+                    avx512MatMul: ck_matmul_q5_0_avx512),
         QuantTraits(.q5_1, .q8a, ck_dequant_q5_1,
-                    scalar: ck_matvec_q5_1_scalar, avx2: ck_matvec_q5_1_avx2, avx512: ck_matvec_q5_1_avx512),
+                    scalar: ck_matvec_q5_1_scalar, avx2: ck_matvec_q5_1_avx2, avx512: ck_matvec_q5_1_avx512,
+                    avx512MatMul: ck_matmul_q5_1_avx512),
         QuantTraits(.q4_K, .q8K, ck_dequant_q4_K,
-                    scalar: ck_matvec_q4_K_scalar, avx2: ck_matvec_q4_K_avx2, avx512: ck_matvec_q4_K_avx512),
+                    scalar: ck_matvec_q4_K_scalar, avx2: ck_matvec_q4_K_avx2, avx512: ck_matvec_q4_K_avx512,
+                    avx512MatMul: ck_matmul_q4_K_avx512),
         QuantTraits(.q5_K, .q8K, ck_dequant_q5_K,
-                    scalar: ck_matvec_q5_K_scalar, avx2: ck_matvec_q5_K_avx2, avx512: ck_matvec_q5_K_avx512),
+                    scalar: ck_matvec_q5_K_scalar, avx2: ck_matvec_q5_K_avx2, avx512: ck_matvec_q5_K_avx512,
+                    avx512MatMul: ck_matmul_q5_K_avx512),
         QuantTraits(.q6_K, .q8K, ck_dequant_q6_K,
-                    scalar: ck_matvec_q6_K_scalar, avx2: ck_matvec_q6_K_avx2, avx512: ck_matvec_q6_K_avx512),
+                    scalar: ck_matvec_q6_K_scalar, avx2: ck_matvec_q6_K_avx2, avx512: ck_matvec_q6_K_avx512,
+                    avx512MatMul: ck_matmul_q6_K_avx512),
     ]
 
     /// Traits of `type`, or nil when the engine has no kernels for it.
