@@ -78,6 +78,11 @@ final class TokenizerUnitTests: XCTestCase {
             XCTAssertEqual(t.decode(t.encode(text)), text)
         }
         XCTAssertEqual(t.encode("Hello", addBOS: true).first, 1)
+        // Without the dummy prefix, "Hello" is not "▁Hello".
+        let hello = t.encode("Hello", addSpacePrefix: false)
+        XCTAssertNotEqual(hello, t.encode("Hello"))
+        XCTAssertEqual(t.encode(" Hello", addSpacePrefix: false), t.encode("Hello"))
+        XCTAssertEqual(String(decoding: hello.flatMap { t.tokenBytes($0) }, as: UTF8.self), "Hello")
     }
 }
 
