@@ -85,6 +85,8 @@ public struct Tokenizer: Sendable {
         return text.withUTF8 { vocabularyToken($0) }
     }
 
+    /// The stored `tokenizer.ggml.token_type`, except that tokens llama.cpp promotes to control
+    /// (end-of-generation and FIM tokens found by their text) read as `.control`.
     public func tokenType(_ id: Int32) -> TokenType {
         guard id >= 0, Int(id) < vocabularySize else { return .undefined }
         return types[Int(id)]
