@@ -9,6 +9,7 @@ import json
 import os
 import sys
 
+import llama_cpp
 from llama_cpp import Llama
 
 CACHE = os.environ.get("INFILL_CACHE") or os.path.expanduser("~/.cache/infill")
@@ -37,9 +38,19 @@ TEXTS = [
 
 def main():
     cases = []
+    vocabularies = {}
     for name in MODELS:
         path = os.path.join(CACHE, "models", name + ".gguf")
         llm = Llama(model_path=path, vocab_only=True, verbose=False)
+        vocab = llama_cpp.llama_model_get_vocab(llm.model)
+        n = llama_cpp.llama_vocab_n_tokens(vocab)
+        info = {k: getattr(llama_cpp, "llama_vocab_" + k)(vocab)
+                for k in ["bos", "eos", "fim_pre", "fim_suf", "fim_mid", "fim_pad", "fim_rep", "fim_sep"]}
+        info["add_bos"] = bool(llama_cpp.llama_vocab_get_add_bos(vocab))
+        info["n_tokens"] = n
+        info["eog"] = [i for i in range(n) if llama_cpp.llama_vocab_is_eog(vocab, i)]
+        info["control"] = [i for i in range(n) if llama_cpp.llama_vocab_is_control(vocab, i)]
+        vocabularies[name] = info
         for text in TEXTS:
             for add_special in (False, True):
                 for special in (False, True):
@@ -47,10 +58,11 @@ def main():
                     cases.append({"model": name, "text": text, "add_special": add_special,
                                   "parse_special": special, "ids": ids})
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w", encoding="utf-8") as f:
-        json.dump({"generator": "llama-cpp-python " + __import__("llama_cpp").__version__,
-                   "cases": cases}, f, ensure_ascii=False, indent=0)
-        f.write("\n")
+    with open(OUT, "w", encoding="utf-8") as f:  # one case per line, for readable diffs
+        generator = json.dumps("llama-cpp-python " + __import__("llama_cpp").__version__)
+        f.write('{"generator": ' + generator + ',\n"vocabularies": ' + json.dumps(vocabularies) + ',\n"cases": [\n')
+        f.write(",\n".join(json.dumps(c, ensure_ascii=False) for c in cases))
+        f.write("\n]}\n")
     print(f"wrote {len(cases)} cases to {os.path.normpath(OUT)}", file=sys.stderr)
 
 
