@@ -219,6 +219,87 @@ DEFINE_GEMM32(q4_1, ck_block_q4_1, 0, 1)
 DEFINE_GEMM32(q5_0, ck_block_q5_0, 16, 0)
 DEFINE_GEMM32(q5_1, ck_block_q5_1, 0, 1)
 
+// MARK: 32-element mat-vec, four rows x two blocks per zmm step (the activation pair is loaded once
+// for four rows). Same arithmetic as the mat-mul above: unsigned weights, offset seeded exactly.
+
+// Two consecutive blocks' weights as 64 bytes in element order [A 0..31 | B 0..31].
+INL __m512i pair_nibbles(const uint8_t *qsA, const uint8_t *qsB) {
+    const __m256i q = _mm256_set_m128i(_mm_loadu_si128((const __m128i *)qsB), _mm_loadu_si128((const __m128i *)qsA));
+    const __m256i m = _mm256_set1_epi8(0x0F);
+    const __m512i z = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_and_si256(q, m)),
+                                         _mm256_and_si256(_mm256_srli_epi16(q, 4), m), 1); // [loA loB hiA hiB]
+    return _mm512_shuffle_i64x2(z, z, _MM_SHUFFLE(3, 1, 2, 0));                       // [loA hiA loB hiB]
+}
+INL __m512i pair_fifth(const uint8_t *qhA, const uint8_t *qhB) {
+    uint32_t a, b;
+    memcpy(&a, qhA, 4);
+    memcpy(&b, qhB, 4);
+    return _mm512_maskz_mov_epi8(((__mmask64)b << 32) | a, _mm512_set1_epi8(0x10));
+}
+INL __m512 pair_halves(ck_half a, ck_half b) {
+    return _mm512_cvtph_ps(_mm256_set_m128i(_mm_set1_epi16((short)b), _mm_set1_epi16((short)a)));
+}
+INL __m512i pdec_q8_0(const ck_block_q8_0 *b) {
+    const __m512i z = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)b[0].qs)),
+                                         _mm256_loadu_si256((const __m256i *)b[1].qs), 1);
+    return _mm512_xor_si512(z, _mm512_set1_epi8((char)0x80));
+}
+INL __m512i pdec_q4_0(const ck_block_q4_0 *b) { return pair_nibbles(b[0].qs, b[1].qs); }
+INL __m512i pdec_q4_1(const ck_block_q4_1 *b) { return pair_nibbles(b[0].qs, b[1].qs); }
+INL __m512i pdec_q5_0(const ck_block_q5_0 *b) {
+    return _mm512_or_si512(pair_nibbles(b[0].qs, b[1].qs), pair_fifth(b[0].qh, b[1].qh));
+}
+INL __m512i pdec_q5_1(const ck_block_q5_1 *b) {
+    return _mm512_or_si512(pair_nibbles(b[0].qs, b[1].qs), pair_fifth(b[0].qh, b[1].qh));
+}
+
+#define DEFINE_MATVEC32(type, BLOCK, OFFSET, HAS_MIN) \
+    INL void mv_##type(int64_t nb, const uint8_t *w, size_t rb, const ck_block_q8a *a, float *y, const int R) { \
+        __m512 acc[4]; \
+        for (int r = 0; r < R; r++) acc[r] = _mm512_setzero_ps(); \
+        int64_t i = 0; \
+        for (; i + 2 <= nb; i += 2) { \
+            const __m512i av = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)a[i].qs)), \
+                                                  _mm256_loadu_si256((const __m256i *)a[i + 1].qs), 1); \
+            const __m512i seed = _mm512_inserti64x4( \
+                _mm512_zextsi256_si512(_mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[i].sum))), \
+                _mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[i + 1].sum)), 1); \
+            const __m512 da = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(a[i].d)), \
+                                                 _mm256_set1_ps(a[i + 1].d), 1); \
+            /* HAS_MIN: activation sum * scale in lanes 0 and 8 only, so each block's min counts once. */ \
+            const __m512 sa = HAS_MIN ? _mm512_maskz_mov_ps(0x0101, _mm512_insertf32x8( \
+                _mm512_castps256_ps512(_mm256_set1_ps(a[i].d * (float)a[i].sum)), \
+                _mm256_set1_ps(a[i + 1].d * (float)a[i + 1].sum), 1)) : _mm512_setzero_ps(); \
+            for (int r = 0; r < R; r++) { \
+                const BLOCK *b = (const BLOCK *)(w + r * rb) + i; \
+                _mm_prefetch((const char *)b + 768, _MM_HINT_T0); \
+                const __m512i p = _mm512_dpbusd_epi32(seed, pdec_##type(b), av); \
+                acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(pair_halves(b[0].d, b[1].d), da), acc[r]); \
+                if (HAS_MIN) acc[r] = _mm512_fmadd_ps(pair_halves(((const ck_half *)&b[0])[1], ((const ck_half *)&b[1])[1]), \
+                                                      sa, acc[r]); \
+            } \
+        } \
+        float tail[4] = {0, 0, 0, 0}; \
+        if (i < nb) { /* odd block count: the last block through the one-block mat-mul step */ \
+            for (int r = 0; r < R; r++) rows_##type(1, w + r * rb + i * sizeof(BLOCK), rb, (const uint8_t *)(a + i), 0, \
+                                                    &tail[r], 0, 1, 1); \
+        } \
+        for (int r = 0; r < R; r++) y[r] = _mm512_reduce_add_ps(acc[r]) + tail[r]; \
+    } \
+    void ck_matvec_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, float *y) { \
+        const int64_t nb = ncols / CK_QK; \
+        const uint8_t *wb = w; \
+        int64_t r = 0; \
+        for (; r + 4 <= nrows; r += 4) mv_##type(nb, wb + r * rb, rb, x, y + r, 4); \
+        for (; r < nrows; r++) mv_##type(nb, wb + r * rb, rb, x, y + r, 1); \
+    }
+
+DEFINE_MATVEC32(q8_0, ck_block_q8_0, 128, 0)
+DEFINE_MATVEC32(q4_0, ck_block_q4_0, 8, 0)
+DEFINE_MATVEC32(q4_1, ck_block_q4_1, 0, 1)
+DEFINE_MATVEC32(q5_0, ck_block_q5_0, 16, 0)
+DEFINE_MATVEC32(q5_1, ck_block_q5_1, 0, 1)
+
 #define DEFINE_GEMM_K(type, ROW) \
     void ck_matmul_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, \
                                    size_t xs, int64_t batch, float *y, int64_t ldy) { \
