@@ -193,8 +193,8 @@ INL __m256i dec_q5_1(const ck_block_q5_1 *b) { return _mm256_or_si256(nibbles(b-
         for (int r = 0; r < R; r++) \
             for (int t = 0; t < T; t++) y[t * ldy + r] = hsum256(facc[r][t]) + mins[r][t]; \
     } \
-    void ck_matmul_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, \
-                                   size_t xs, int64_t batch, float *y, int64_t ldy) { \
+    INL void matmul_ymm_##type(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, \
+                                size_t xs, int64_t batch, float *y, int64_t ldy) { \
         const int64_t nb = ncols / CK_QK; \
         const uint8_t *wb = w, *xb = x; \
         for (int64_t r0 = 0; r0 < nrows; r0 += ROW_BLOCK) { \
@@ -299,6 +299,79 @@ DEFINE_MATVEC32(q4_0, ck_block_q4_0, 8, 0)
 DEFINE_MATVEC32(q4_1, ck_block_q4_1, 0, 1)
 DEFINE_MATVEC32(q5_0, ck_block_q5_0, 16, 0)
 DEFINE_MATVEC32(q5_1, ck_block_q5_1, 0, 1)
+
+// MARK: 32-element mat-mul, four rows x four tokens x two blocks per zmm step: each weight pair is
+// decoded once for four tokens and each activation pair prepared once for four rows. An odd last block
+// goes through the one-block (ymm) kernel.
+
+#define DEFINE_GEMM32Z(type, BLOCK, OFFSET, HAS_MIN) \
+    INL void mm_##type(int64_t nb, const uint8_t *w, size_t rb, const uint8_t *x, size_t xs, float *y, int64_t ldy, \
+                       const int R, const int T) { \
+        __m512 acc[4][4]; \
+        for (int r = 0; r < R; r++) \
+            for (int t = 0; t < T; t++) acc[r][t] = _mm512_setzero_ps(); \
+        for (int64_t i = 0; i + 2 <= nb; i += 2) { \
+            __m512i wq[4]; \
+            __m512 dw[4], mw[4]; \
+            for (int r = 0; r < R; r++) { \
+                const BLOCK *b = (const BLOCK *)(w + r * rb) + i; \
+                wq[r] = pdec_##type(b); \
+                dw[r] = pair_halves(b[0].d, b[1].d); \
+                if (HAS_MIN) mw[r] = pair_halves(((const ck_half *)&b[0])[1], ((const ck_half *)&b[1])[1]); \
+            } \
+            for (int t = 0; t < T; t++) { \
+                const ck_block_q8a *a = (const ck_block_q8a *)(x + t * xs) + i; \
+                const __m512i av = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)a[0].qs)), \
+                                                      _mm256_loadu_si256((const __m256i *)a[1].qs), 1); \
+                const __m512i seed = _mm512_inserti64x4( \
+                    _mm512_zextsi256_si512(_mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[0].sum))), \
+                    _mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[1].sum)), 1); \
+                const __m512 da = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(a[0].d)), \
+                                                     _mm256_set1_ps(a[1].d), 1); \
+                const __m512 sa = HAS_MIN ? _mm512_maskz_mov_ps(0x0101, _mm512_insertf32x8( \
+                    _mm512_castps256_ps512(_mm256_set1_ps(a[0].d * (float)a[0].sum)), \
+                    _mm256_set1_ps(a[1].d * (float)a[1].sum), 1)) : _mm512_setzero_ps(); \
+                for (int r = 0; r < R; r++) { \
+                    const __m512i p = _mm512_dpbusd_epi32(seed, wq[r], av); \
+                    acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dw[r], da), acc[r][t]); \
+                    if (HAS_MIN) acc[r][t] = _mm512_fmadd_ps(mw[r], sa, acc[r][t]); \
+                } \
+            } \
+        } \
+        float tail[4][4] = {{0}}; \
+        if (nb & 1) { \
+            const int64_t i = nb - 1; \
+            for (int t = 0; t < T; t++) \
+                for (int r = 0; r < R; r++) \
+                    rows_##type(1, w + r * rb + i * sizeof(BLOCK), rb, x + t * xs + i * sizeof(ck_block_q8a), 0, \
+                                &tail[r][t], 0, 1, 1); \
+        } \
+        for (int r = 0; r < R; r++) \
+            for (int t = 0; t < T; t++) y[t * ldy + r] = _mm512_reduce_add_ps(acc[r][t]) + tail[r][t]; \
+    } \
+    void ck_matmul_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, \
+                                   size_t xs, int64_t batch, float *y, int64_t ldy) { \
+        const int64_t nb = ncols / CK_QK; \
+        const uint8_t *wb = w, *xb = x; \
+        if (batch < 4) { matmul_ymm_##type(ncols, w, rb, nrows, x, xs, batch, y, ldy); return; } \
+        for (int64_t r0 = 0; r0 < nrows; r0 += ROW_BLOCK) { \
+            const int64_t r1 = r0 + ROW_BLOCK < nrows ? r0 + ROW_BLOCK : nrows; \
+            int64_t t = 0; \
+            for (; t + 4 <= batch; t += 4) { \
+                int64_t r = r0; \
+                for (; r + 4 <= r1; r += 4) mm_##type(nb, wb + r * rb, rb, xb + t * xs, xs, y + t * ldy + r, ldy, 4, 4); \
+                for (; r < r1; r++) mm_##type(nb, wb + r * rb, rb, xb + t * xs, xs, y + t * ldy + r, ldy, 1, 4); \
+            } \
+            if (t < batch) matmul_ymm_##type(ncols, wb + r0 * rb, rb, r1 - r0, xb + t * xs, xs, batch - t, \
+                                             y + t * ldy + r0, ldy); \
+        } \
+    }
+
+DEFINE_GEMM32Z(q8_0, ck_block_q8_0, 128, 0)
+DEFINE_GEMM32Z(q4_0, ck_block_q4_0, 8, 0)
+DEFINE_GEMM32Z(q4_1, ck_block_q4_1, 0, 1)
+DEFINE_GEMM32Z(q5_0, ck_block_q5_0, 16, 0)
+DEFINE_GEMM32Z(q5_1, ck_block_q5_1, 0, 1)
 
 #define DEFINE_GEMM_K(type, ROW) \
     void ck_matmul_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, \
