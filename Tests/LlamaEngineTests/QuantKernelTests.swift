@@ -222,6 +222,27 @@ final class QuantKernelTests: XCTestCase {
         }
     }
 
+    func testActivationQuantizationIsIdenticalOnEveryPath() {
+        let cols = 2048, batch = 3
+        var random = Random(state: 7)
+        var input = (0..<(cols * batch)).map { _ in random.normal() }
+        for c in 256..<512 { input[c] = 0 }          // ties of opposite sign decide the q8_K scale's sign
+        input[300] = -2
+        input[301] = 2
+        for c in 512..<544 { input[c] = 0 }          // an all-zero block
+        for c in stride(from: 1000, to: input.count, by: 97) { input[c] = -input[c - 1] }
+        for format in [ActivationFormat.q8a, .q8K] {
+            var reference: [UInt8] = []
+            for path in KernelPath.available {
+                let x = QuantizedActivations(maxCols: cols, maxBatch: batch)
+                input.withUnsafeBufferPointer { x.quantize($0.baseAddress!, cols: cols, batch: batch, format: format, path: path) }
+                let bytes = [UInt8](UnsafeRawBufferPointer(start: x.base, count: x.stride * batch))
+                if path == .scalar { reference = bytes }
+                XCTAssertEqual(bytes, reference, "\(format) activations on \(path) differ from scalar")
+            }
+        }
+    }
+
     func testKernelPathEnvironmentOverride() {
         XCTAssertEqual(KernelPath.resolve(environment: "scalar"), .scalar)
         XCTAssertEqual(KernelPath.resolve(environment: nil), KernelPath.available.last)

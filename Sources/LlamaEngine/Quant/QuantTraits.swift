@@ -28,11 +28,13 @@ public enum ActivationFormat: Sendable, Equatable {
     /// Bytes for one activation row of `cols` elements.
     public func rowBytes(_ cols: Int) -> Int { cols / blockSize * blockBytes }
 
-    var quantize: ck_quant_act_fn {
+    /// The quantizer on `path`; every path writes identical bytes.
+    func quantize(_ path: KernelPath) -> ck_quant_act_fn {
+        let simd = path == .avx512
         switch self {
         case .f32: return ck_quantize_f32
-        case .q8a: return ck_quantize_q8a
-        case .q8K: return ck_quantize_q8_K
+        case .q8a: return simd ? ck_quantize_q8a_avx512 : ck_quantize_q8a
+        case .q8K: return simd ? ck_quantize_q8_K_avx512 : ck_quantize_q8_K
         }
     }
 }
