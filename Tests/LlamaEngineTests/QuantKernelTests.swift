@@ -61,18 +61,20 @@ final class QuantKernelTests: XCTestCase {
         for traits in QuantTraits.all {
             let fixture = try loadFixture(traits.type)
             let rowBytes = traits.type.rowBytes(fixture.cols)!
-            var out = [Float](repeating: .nan, count: fixture.cols)
-            for r in 0..<fixture.rows {
-                fixture.raw.withUnsafeBytes { raw in
-                    out.withUnsafeMutableBufferPointer { dst in
-                        Kernels.dequantizeRow(traits.type, raw.baseAddress! + r * rowBytes, dst.baseAddress!,
-                                              count: fixture.cols)
+            for path in KernelPath.available {
+                var out = [Float](repeating: .nan, count: fixture.cols)
+                for r in 0..<fixture.rows {
+                    fixture.raw.withUnsafeBytes { raw in
+                        out.withUnsafeMutableBufferPointer { dst in
+                            Kernels.dequantizeRow(traits.type, raw.baseAddress! + r * rowBytes, dst.baseAddress!,
+                                                  count: fixture.cols, path: path)
+                        }
                     }
+                    let expected = fixture.floats[(r * fixture.cols)..<((r + 1) * fixture.cols)]
+                    let mismatches = zip(out, expected).enumerated().filter { $0.element.0.bitPattern != $0.element.1.bitPattern }
+                    XCTAssertTrue(mismatches.isEmpty,
+                                  "\(traits.type) \(path) row \(r): \(mismatches.count) elements differ from gguf-py, first at \(mismatches.first.map { "\($0.offset): \($0.element.0) vs \($0.element.1)" } ?? "")")
                 }
-                let expected = fixture.floats[(r * fixture.cols)..<((r + 1) * fixture.cols)]
-                let mismatches = zip(out, expected).enumerated().filter { $0.element.0.bitPattern != $0.element.1.bitPattern }
-                XCTAssertTrue(mismatches.isEmpty,
-                              "\(traits.type) row \(r): \(mismatches.count) elements differ from gguf-py, first at \(mismatches.first.map { "\($0.offset): \($0.element.0) vs \($0.element.1)" } ?? "")")
             }
         }
     }

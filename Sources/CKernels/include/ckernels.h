@@ -56,6 +56,17 @@ void ck_dequant_q5_1(const void *src, float *dst, int64_t n);
 void ck_dequant_q4_K(const void *src, float *dst, int64_t n);
 void ck_dequant_q5_K(const void *src, float *dst, int64_t n);
 void ck_dequant_q6_K(const void *src, float *dst, int64_t n);
+// The same with AVX-512, bit-identical.
+void ck_dequant_f16_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_bf16_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q8_0_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q4_0_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q4_1_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q5_0_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q5_1_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q4_K_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q5_K_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q6_K_avx512(const void *src, float *dst, int64_t n);
 
 // MARK: mat-vec kernels, one per type and path
 
