@@ -45,6 +45,7 @@ public enum MessageRegistry {
         CodeActionRequest.self,
         CodeActionResolveRequest.self,
         ExecuteCommandRequest.self,
+        StatusRequest.self,
         // Sent by the server; listed so a client (the test client) can decode them.
         ApplyEditRequest.self,
         CreateWorkDoneProgressRequest.self,

@@ -26,18 +26,36 @@ struct ByteStringTable: Sendable {
         storage[Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])]
     }
 
-    /// FNV-1a with a final mix, plus the first 8 bytes packed little-endian.
+    /// A 64-bit hash (8 bytes at a time, multiply-xorshift mixing) and the first 8 bytes
+    /// packed little-endian, zero padded.
     @inline(__always)
     static func hash(_ p: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, prefix: UInt64) {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        let n = p.count
+        var h = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
         var prefix: UInt64 = 0
-        for (i, b) in p.enumerated() {
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-            if i < 8 { prefix |= UInt64(b) << UInt64(8 * i) }
+        guard let base = p.baseAddress, n > 0 else { return (h, 0) }
+        var i = 0
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            if i == 0 { prefix = w }
+            h = (h ^ w) &* 0xbf58_476d_1ce4_e5b9
+            h ^= h >> 31
+            i += 8
         }
+        if i < n {
+            var w: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                w |= UInt64(base[i]) << shift
+                shift += 8
+                i += 1
+            }
+            if n < 8 { prefix = w }
+            h = (h ^ w) &* 0x94d0_49bb_1331_11eb
+            h ^= h >> 29
+        }
+        h = (h ^ (h >> 32)) &* 0xbf58_476d_1ce4_e5b9
         h ^= h >> 29
-        h = h &* 0xbf58_476d_1ce4_e5b9
-        h ^= h >> 32
         return (h, prefix)
     }
 
@@ -100,15 +118,15 @@ struct ByteStringTable: Sendable {
                                 home: Int32(truncatingIfNeeded: Int(truncatingIfNeeded: hash >> 24) & mask))
     }
 
-    /// Looks up many keys (ranges of `text`) at once, visiting slots in order; nil where absent.
-    func findAll(_ text: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int32>]) -> [Int32?] {
+    /// Looks up many keys (ranges of `text`) at once, visiting slots in order; -1 where absent.
+    func findAll(_ text: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int32>]) -> [Int32] {
         let records = ranges.enumerated().map { i, r in
             record(UnsafeBufferPointer(rebasing: text[Int(r.lowerBound)..<Int(r.upperBound)]), index: Int32(i), start: r.lowerBound)
         }
-        var found = [Int32?](repeating: nil, count: ranges.count)
+        var found = [Int32](repeating: -1, count: ranges.count)
         for r in BulkOrder.byBucket(records, slotCount: mask + 1) {
             let key = UnsafeBufferPointer(rebasing: text[Int(r.start)..<Int(r.start + r.length)])
-            found[Int(r.index)] = probe(key, r.hash, r.prefix).id
+            found[Int(r.index)] = probe(key, r.hash, r.prefix).id ?? -1
         }
         return found
     }

@@ -70,8 +70,9 @@ extension Tokenizer {
         let padding = key("padding", nil)
         var eot = key("eot", nil)
         var eom = key("eom", nil)
+        // The deprecated prefix/suffix/middle keys win when present, as in llama.cpp's key order.
         var fim = [
-            key("fim_pre", key("prefix", nil)), key("fim_suf", key("suffix", nil)), key("fim_mid", key("middle", nil)),
+            key("prefix", key("fim_pre", nil)), key("suffix", key("fim_suf", nil)), key("middle", key("fim_mid", nil)),
             key("fim_pad", nil), key("fim_rep", nil), key("fim_sep", nil),
         ]
 
@@ -225,11 +226,12 @@ extension Tokenizer {
             for i in 0..<count {
                 let l = ranges[i], r = ranges[count + i]
                 if l.isEmpty || r.isEmpty { continue }
-                for k in [i, count + i] where found[k] == nil {
-                    found[k] = symbols.insert(UnsafeBufferPointer(rebasing: text[Int(ranges[k].lowerBound)..<Int(ranges[k].upperBound)])).id
+                if found[i] < 0 { found[i] = symbols.insert(UnsafeBufferPointer(rebasing: text[Int(l.lowerBound)..<Int(l.upperBound)])).id }
+                if found[count + i] < 0 {
+                    found[count + i] = symbols.insert(UnsafeBufferPointer(rebasing: text[Int(r.lowerBound)..<Int(r.upperBound)])).id
                 }
-                left[i] = found[i]!
-                right[i] = found[count + i]!
+                left[i] = found[i]
+                right[i] = found[count + i]
                 // Most vocabularies number tokens in merge order: try the id after the last result.
                 let joined = UnsafeBufferPointer(rebasing: text[Int(l.lowerBound)..<Int(r.upperBound)])
                 result[i] = symbols.equals(lastResult + 1, joined) ? lastResult + 1 : symbols.insert(joined).id

@@ -88,6 +88,7 @@ final class CodableTests: XCTestCase {
             "textDocument/codeAction": ["textDocument": ["uri": "u"], "range": ["start": ["line": 0, "character": 0], "end": ["line": 0, "character": 0]], "context": ["diagnostics": []]],
             "codeAction/resolve": ["title": "t"],
             "workspace/executeCommand": ["command": "c"],
+            "infill/status": nil,
             "workspace/applyEdit": ["edit": [:]],
             "window/workDoneProgress/create": ["token": "t"],
         ]

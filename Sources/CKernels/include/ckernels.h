@@ -34,11 +34,14 @@ int ck_cpu_supports(int path);
 float ck_fp16_to_fp32(ck_half h);
 ck_half ck_fp32_to_fp16(float f); // round to nearest even
 
-// MARK: activation quantization (scalar; activations are small next to the weights)
+// MARK: activation quantization
 
 void ck_quantize_f32(const float *x, void *dst, int64_t n);  // plain copy
 void ck_quantize_q8a(const float *x, void *dst, int64_t n);  // n % 32 == 0
 void ck_quantize_q8_K(const float *x, void *dst, int64_t n); // n % 256 == 0
+// The same, with AVX-512; bit-identical output.
+void ck_quantize_q8a_avx512(const float *x, void *dst, int64_t n);
+void ck_quantize_q8_K_avx512(const float *x, void *dst, int64_t n);
 
 // MARK: dequantization (reference, bit-exact with gguf-py)
 
@@ -53,6 +56,17 @@ void ck_dequant_q5_1(const void *src, float *dst, int64_t n);
 void ck_dequant_q4_K(const void *src, float *dst, int64_t n);
 void ck_dequant_q5_K(const void *src, float *dst, int64_t n);
 void ck_dequant_q6_K(const void *src, float *dst, int64_t n);
+// The same with AVX-512, bit-identical.
+void ck_dequant_f16_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_bf16_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q8_0_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q4_0_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q4_1_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q5_0_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q5_1_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q4_K_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q5_K_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q6_K_avx512(const void *src, float *dst, int64_t n);
 
 // MARK: mat-vec kernels, one per type and path
 
@@ -78,5 +92,19 @@ CK_DECLARE_MATVEC(q6_K)
 // Batched product built on a mat-vec kernel: tiles of rows stay in cache while every token passes.
 void ck_matmul_tiled(ck_matvec_fn matvec, int64_t ncols, const void *w, size_t row_bytes, int64_t nrows,
                      const void *x, size_t x_stride, int64_t batch, float *y, int64_t ldy);
+
+// Dedicated AVX-512 VNNI mat-mul kernels (decode each weight block once for eight tokens).
+#define CK_DECLARE_MATMUL(type) \
+    void ck_matmul_##type##_avx512(int64_t, const void *, size_t, int64_t, const void *, size_t, int64_t, float *, \
+                                   int64_t);
+CK_DECLARE_MATMUL(q8_0)
+CK_DECLARE_MATMUL(q4_0)
+CK_DECLARE_MATMUL(q4_1)
+CK_DECLARE_MATMUL(q5_0)
+CK_DECLARE_MATMUL(q5_1)
+CK_DECLARE_MATMUL(q4_K)
+CK_DECLARE_MATMUL(q5_K)
+CK_DECLARE_MATMUL(q6_K)
+#undef CK_DECLARE_MATMUL
 
 #endif

@@ -23,10 +23,10 @@ public enum Kernels {
 
     /// dst[0..<count] = the first `count` dequantized elements at `src`; count is a multiple of the block size.
     public static func dequantizeRow(_ type: GGMLType, _ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>,
-                                     count: Int) {
+                                     count: Int, path: KernelPath = .active) {
         let traits = traitsOrFail(type, "dequantizeRow")
         precondition(count % traits.blockSize == 0, "dequantizeRow: \(count) is not a multiple of \(type)'s block size")
-        traits.dequantize(src, dst, Int64(count))
+        traits.dequantize(path)(src, dst, Int64(count))
     }
 
     // MARK: explicit path (tests and benchmarks compare paths)
@@ -42,8 +42,13 @@ public enum Kernels {
                               y: UnsafeMutablePointer<Float>, ldy: Int, path: KernelPath) {
         let traits = checked(w, rows: rows, x: x, batch: batch, "matMul")
         guard !rows.isEmpty, batch > 0 else { return }
-        ck_matmul_tiled(traits.matVec(path), Int64(w.cols), w.row(rows.lowerBound), w.rowBytes, Int64(rows.count),
-                        x.base, x.stride, Int64(batch), y + rows.lowerBound, Int64(ldy))
+        if let kernel = traits.matMul(path) {
+            kernel(Int64(w.cols), w.row(rows.lowerBound), w.rowBytes, Int64(rows.count), x.base, x.stride,
+                   Int64(batch), y + rows.lowerBound, Int64(ldy))
+        } else {
+            ck_matmul_tiled(traits.matVec(path), Int64(w.cols), w.row(rows.lowerBound), w.rowBytes,
+                            Int64(rows.count), x.base, x.stride, Int64(batch), y + rows.lowerBound, Int64(ldy))
+        }
     }
 
     // MARK: checks (cheap, once per call; the kernels themselves trust their arguments)

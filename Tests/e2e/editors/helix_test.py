@@ -124,6 +124,10 @@ def save_screen(name, screen):
         f.write(screen)
 
 
+def new_text(item):
+    return (item.get("textEdit") or {}).get("newText") or item.get("insertText") or item["label"]
+
+
 def normal_mode(hx):
     """Escape, then wait for Helix to show normal mode: a key that follows Escape too closely reads as
     Alt+key to a terminal program."""
@@ -175,11 +179,28 @@ def main():
                                      TIMEOUT, nudge=lambda: hx.keys("C-x"))
             save_screen("helix-completion-menu.txt", screen)
             say(f"     completion items: {[i['label'] for i in items]}")
-            hx.keys("Tab")  # select the first item (Helix previews it in the buffer)
-            first = ((items[0].get("textEdit") or {}).get("newText") or "").split("\n")
-            if len(first) > 1 and first[1].strip():
-                save_screen("helix-completion-preview.txt", hx.wait_screen(
-                    "the selected item's preview", lambda s: s if first[1].strip() in s else None, 10))
+            multi = next((i for i in items if "\n" in new_text(i)), None)
+            assert multi is not None, f"Infill sent no multi-line item at an empty function body: {items!r}"
+            mlines = new_text(multi).split("\n")
+            k = next(j for j in range(1, len(mlines)) if mlines[j].strip())
+            want = mlines[k].strip()[:30]
+
+            def previewing_multi(screen):
+                # Helix previews the selected item in the buffer; the multi-line one fills the rows below
+                # the hole (the file is short: screen row = line index).
+                rows = screen.split("\n")
+                return screen if len(rows) > hole + k and want in rows[hole + k] else None
+
+            for _ in items:  # Tab moves through the menu; stop at the multi-line item
+                hx.keys("Tab")
+                try:
+                    screen = hx.wait_screen("the multi-line item's preview", previewing_multi, 5)
+                    break
+                except AssertionError:
+                    continue
+            else:
+                raise AssertionError("Tab never previewed Infill's multi-line item")
+            save_screen("helix-completion-preview.txt", screen)
             hx.keys("Enter")  # accept it
             write_file(hx)
             after = wait_for("primes.py to be saved with the completion", lambda: (
@@ -189,16 +210,15 @@ def main():
             assert after[:hole] == before[:hole], "lines above the hole changed"
             assert after[len(after) - tail:] == before[hole + 1:], "the lines after the hole changed"
             inserted = "\n".join(after[hole:len(after) - tail])
-            texts = [(i.get("textEdit") or {}).get("newText") or i.get("insertText") or i["label"] for i in items]
-            match = next((t for t in texts if inserted == indent + t or inserted.rstrip() == (indent + t).rstrip()),
-                         None)
-            assert match is not None, f"the saved hole {inserted!r} is none of Infill's items {texts!r}"
-            assert "\n" in match, f"expected a multi-line completion at a function body, got {match!r}"
+            expected = indent + new_text(multi)
+            assert inserted.rstrip() == expected.rstrip(), \
+                f"the saved hole {inserted!r} is not Infill's multi-line item {expected!r}"
             for line in inserted.split("\n")[1:]:
                 assert line == "" or line.startswith(indent), f"inserted line not indented like the hole: {line!r}"
             say("     inserted:\n" + "\n".join("       | " + l for l in inserted.split("\n")))
 
         def docstring():
+            normal_mode(hx)  # whatever the previous test left open
             hx.text(":o Greeter.swift")
             hx.keys("Enter")
             hx.wait_screen("Helix to show Greeter.swift", lambda s: "struct Greeter {" in s, 30)

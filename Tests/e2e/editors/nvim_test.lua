@@ -258,6 +258,7 @@ local function main()
       check(out:find('Infill model: ' .. model, 1, true), 'model not shown')
     end
     check(out:find('Infill load: loaded', 1, true), 'model load not reported as finished ($/progress end)')
+    check(out:find('Infill model: [^\n]*, ready%)'), 'the server did not report its model ready (infill/status)')
     check(out:find('Infill last latency: %d+ ms'), 'no latency recorded')
   end)
 end

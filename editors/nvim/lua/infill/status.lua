@@ -66,11 +66,23 @@ function M.track(opts)
   })
 end
 
+--- The server's own view (`infill/status`: model file and state, last generation, prompt-cache reuse);
+--- nil when it does not answer within a moment (it answers between generations).
+local function server_status(client)
+  if not client or client:is_stopped() then
+    return nil
+  end
+  local response = client:request_sync('infill/status', vim.empty_dict(), 1000)
+  return response and not response.err and type(response.result) == 'table' and response.result or nil
+end
+
 --- A plain table, for scripts and tests.
 function M.snapshot()
   local clients = vim.lsp.get_clients({ name = 'infill' })
   local client = clients[1]
-  local loaded = state.progress ~= nil and state.progress.kind == 'end'
+  local p = state.progress
+  -- The server ends its load progress with "<model> ready" or "failed: <why>".
+  local loaded = p ~= nil and p.kind == 'end' and not (p.message or ''):find('^failed')
   return {
     running = client ~= nil and not client:is_stopped(),
     client_id = client and client.id,
@@ -82,14 +94,18 @@ function M.snapshot()
     last_latency_ms = state.last_latency_ms,
     last_method = state.last_method,
     completed = state.completed,
+    server_status = server_status(client),
   }
 end
 
-local function progress_text(p)
+local function progress_text(p, loaded)
   if not p then
     return 'no progress reported yet'
   end
   if p.kind == 'end' then
+    if not loaded then
+      return 'not loaded (' .. (p.message or 'no reason given') .. ')'
+    end
     return 'loaded' .. (p.message and (' (' .. p.message .. ')') or '')
   end
   local parts = { p.title or 'loading' }
@@ -110,10 +126,19 @@ function M.lines()
   local latency = s.last_latency_ms
     and ('%.0f ms (%s, %d answered)'):format(s.last_latency_ms, s.last_method, s.completed)
     or 'no completion answered yet'
+  local model = s.model or "the server's default"
+  local st = s.server_status
+  if st then
+    model = ('%s (file %s, %s)'):format(model, tostring(st.model), tostring(st.modelState))
+    if type(st.lastLatencyMs) == 'number' then
+      latency = latency .. ('; server: last generation %.0f ms, %d of %d prompt tokens from cache')
+        :format(st.lastLatencyMs, st.lastReusedTokens or 0, st.lastPromptTokens or 0)
+    end
+  end
   return {
     'Infill server: ' .. server,
-    'Infill model: ' .. (s.model or "the server's default"),
-    'Infill load: ' .. progress_text(s.progress),
+    'Infill model: ' .. model,
+    'Infill load: ' .. progress_text(s.progress, s.loaded),
     'Infill last latency: ' .. latency,
   }
 end

@@ -1,0 +1,415 @@
+// AVX-512 VNNI mat-mul kernels for prefill: each weight block is decoded once and multiplied with
+// eight tokens while it sits in registers (mat-vec decodes it once per token).
+//
+// K-quants: 64 elements per zmm; vpmaddubsw (u8 weights x s8 activations -> i16 pairs), then vpdpwssd
+// with the sub-block scales (-> i32), one float conversion per 256-element super-block.
+// 32-element types: one block per ymm; weights are made unsigned (q8_0 by flipping the sign bit) so
+// vpdpbusd applies directly, and the offset (8, 16 or 128 times the activation sum) seeds the
+// accumulator; one float scale per block.
+#include "ckernels.h"
+
+#if defined(__x86_64__)
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512dq,avx512vnni"))), apply_to = function)
+#include <immintrin.h>
+#include <string.h>
+
+#define INL static inline __attribute__((always_inline))
+#define TT 8          // tokens per tile
+#define ROW_BLOCK 16  // rows whose weights stay in cache while every token tile passes
+
+INL float h2f(ck_half h) { return _cvtsh_ss(h); }
+
+// Prefetch a super-block's worth of weights this far ahead (decode streams each row from memory once).
+INL void prefetch_ahead(const uint8_t *p) {
+    _mm_prefetch((const char *)p + 768, _MM_HINT_T0);
+    _mm_prefetch((const char *)p + 768 + 64, _MM_HINT_T0);
+    _mm_prefetch((const char *)p + 768 + 128, _MM_HINT_T0);
+}
+
+INL float hsum256(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+INL void k4_scales(const uint8_t *packed, uint32_t out[4]) {
+    uint32_t u[3];
+    memcpy(u, packed, 12);
+    out[0] = u[0] & 0x3f3f3f3f;
+    out[1] = (u[2] & 0x0f0f0f0f) | (((u[0] >> 6) & 0x03030303) << 4);
+    out[2] = u[1] & 0x3f3f3f3f;
+    out[3] = ((u[2] >> 4) & 0x0f0f0f0f) | (((u[1] >> 6) & 0x03030303) << 4);
+}
+
+// MARK: K-quants, one row x T tokens
+
+INL void row_qk45(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, float *y, int64_t ldy, const int T,
+                  const int five) {
+    __m512 facc[TT];
+    for (int t = 0; t < T; t++) facc[t] = _mm512_setzero_ps();
+    const size_t bytes = five ? sizeof(ck_block_q5_K) : sizeof(ck_block_q4_K);
+    const __m256i low4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
+    for (int64_t i = 0; i < nb; i++) {
+        const uint8_t *blk = w + i * bytes;
+        prefetch_ahead(blk);
+        const ck_half *dd = (const ck_half *)blk;
+        const uint8_t *qs = five ? ((const ck_block_q5_K *)blk)->qs : ((const ck_block_q4_K *)blk)->qs;
+        uint32_t sm[4];
+        k4_scales(blk + 4, sm);
+        const uint8_t *sc = (const uint8_t *)sm;
+        // mins, each twice: madd with the 16 bsums gives min_j * (sum of sub-block j's activations).
+        const __m128i mn8 = _mm_loadl_epi64((const __m128i *)(sc + 8));
+        const __m256i m2 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(mn8, mn8));
+        const __m256i hbits = five ? _mm256_loadu_si256((const __m256i *)((const ck_block_q5_K *)blk)->qh)
+                                   : _mm256_setzero_si256();
+        __m512i isum[TT];
+        for (int t = 0; t < T; t++) isum[t] = _mm512_setzero_si512();
+        for (int j = 0; j < 4; j++) {
+            const __m256i q = _mm256_loadu_si256((const __m256i *)(qs + 32 * j));
+            __m256i lo = _mm256_and_si256(q, low4);
+            __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
+            if (five) {
+                lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hbits, 2 * j), one), 4));
+                hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hbits, 2 * j + 1), one), 4));
+            }
+            const __m512i wz = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+            const __m512i scv = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_set1_epi16(sc[2 * j])),
+                                                   _mm256_set1_epi16(sc[2 * j + 1]), 1);
+            for (int t = 0; t < T; t++) {
+                const ck_block_q8_K *a = (const ck_block_q8_K *)(x + t * xs) + i;
+                const __m512i p = _mm512_maddubs_epi16(wz, _mm512_loadu_si512(a->qs + 64 * j));
+                isum[t] = _mm512_dpwssd_epi32(isum[t], p, scv);
+            }
+        }
+        const float d = h2f(dd[0]), dmin = h2f(dd[1]);
+        for (int t = 0; t < T; t++) {
+            const ck_block_q8_K *a = (const ck_block_q8_K *)(x + t * xs) + i;
+            const __m256i mins = _mm256_madd_epi16(m2, _mm256_loadu_si256((const __m256i *)a->bsums));
+            facc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[t]), _mm512_set1_ps(d * a->d), facc[t]);
+            facc[t] = _mm512_fnmadd_ps(_mm512_zextps256_ps512(_mm256_cvtepi32_ps(mins)), _mm512_set1_ps(dmin * a->d),
+                                       facc[t]);
+        }
+    }
+    for (int t = 0; t < T; t++) y[t * ldy] = _mm512_reduce_add_ps(facc[t]);
+}
+
+INL void row_q6_K(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, float *y, int64_t ldy, const int T) {
+    __m512 facc[TT];
+    for (int t = 0; t < T; t++) facc[t] = _mm512_setzero_ps();
+    const __m512i low4 = _mm512_set1_epi8(0x0F), three = _mm512_set1_epi8(3);
+    // i16 lane l of a 64-element product covers elements 2l, 2l+1: scale group l / 8 of the chunk.
+    const __m512i group = _mm512_set_epi16(3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2,
+                                           1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
+    for (int64_t i = 0; i < nb; i++) {
+        const ck_block_q6_K *b = (const ck_block_q6_K *)w + i;
+        prefetch_ahead((const uint8_t *)b);
+        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)b->scales));
+        const __m512i scz = _mm512_castsi256_si512(sc16);
+        // The -32 offset: -32 * scale_g * (sum of group g's activations), through the 16 bsums.
+        const __m512i off = _mm512_zextsi256_si512(_mm256_sub_epi16(_mm256_setzero_si256(), _mm256_slli_epi16(sc16, 5)));
+        __m512i isum[TT];
+        for (int t = 0; t < T; t++) {
+            const ck_block_q8_K *a = (const ck_block_q8_K *)(x + t * xs) + i;
+            isum[t] = _mm512_dpwssd_epi32(_mm512_setzero_si512(), off,
+                                          _mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)a->bsums)));
+        }
+        for (int h = 0; h < 2; h++) {
+            const __m512i L = _mm512_loadu_si512(b->ql + 64 * h);
+            const __m256i Hy = _mm256_loadu_si256((const __m256i *)(b->qh + 32 * h));
+            const __m512i H2 = _mm512_inserti64x4(_mm512_castsi256_si512(Hy), _mm256_srli_epi16(Hy, 2), 1);
+            const __m512i c[2] = {
+                _mm512_or_si512(_mm512_and_si512(L, low4), _mm512_slli_epi16(_mm512_and_si512(H2, three), 4)),
+                _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(L, 4), low4),
+                                _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(H2, 4), three), 4)),
+            };
+            for (int k = 0; k < 2; k++) {
+                const __m512i scv = _mm512_permutexvar_epi16(_mm512_add_epi16(group, _mm512_set1_epi16(8 * h + 4 * k)), scz);
+                for (int t = 0; t < T; t++) {
+                    const ck_block_q8_K *a = (const ck_block_q8_K *)(x + t * xs) + i;
+                    const __m512i p = _mm512_maddubs_epi16(c[k], _mm512_loadu_si512(a->qs + 128 * h + 64 * k));
+                    isum[t] = _mm512_dpwssd_epi32(isum[t], p, scv);
+                }
+            }
+        }
+        const float d = h2f(b->d);
+        for (int t = 0; t < T; t++) {
+            const ck_block_q8_K *a = (const ck_block_q8_K *)(x + t * xs) + i;
+            facc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[t]), _mm512_set1_ps(d * a->d), facc[t]);
+        }
+    }
+    for (int t = 0; t < T; t++) y[t * ldy] = _mm512_reduce_add_ps(facc[t]);
+}
+
+// MARK: 32-element types, two rows x T tokens. decode -> unsigned bytes; OFFSET is subtracted exactly
+// (times the activation sum); HAS_MIN adds m * (activation sum * scale) as the reference does.
+
+INL __m256i nibbles(const uint8_t *qs) {
+    const __m128i b = _mm_loadu_si128((const __m128i *)qs);
+    const __m128i m = _mm_set1_epi8(0x0F);
+    return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(b, 4), m), _mm_and_si128(b, m));
+}
+INL __m256i fifth_bits(const uint8_t *qh) {
+    uint32_t bits;
+    memcpy(&bits, qh, 4);
+    return _mm256_maskz_mov_epi8((__mmask32)bits, _mm256_set1_epi8(0x10));
+}
+INL __m256i dec_q8_0(const ck_block_q8_0 *b) {
+    return _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)b->qs), _mm256_set1_epi8((char)0x80));
+}
+INL __m256i dec_q4_0(const ck_block_q4_0 *b) { return nibbles(b->qs); }
+INL __m256i dec_q4_1(const ck_block_q4_1 *b) { return nibbles(b->qs); }
+INL __m256i dec_q5_0(const ck_block_q5_0 *b) { return _mm256_or_si256(nibbles(b->qs), fifth_bits(b->qh)); }
+INL __m256i dec_q5_1(const ck_block_q5_1 *b) { return _mm256_or_si256(nibbles(b->qs), fifth_bits(b->qh)); }
+
+#define DEFINE_GEMM32(type, BLOCK, OFFSET, HAS_MIN) \
+    INL void rows_##type(int64_t nb, const uint8_t *w, size_t rb, const uint8_t *x, size_t xs, float *y, \
+                         int64_t ldy, const int R, const int T) { \
+        __m256 facc[2][TT]; \
+        float mins[2][TT]; \
+        for (int r = 0; r < R; r++) \
+            for (int t = 0; t < T; t++) { facc[r][t] = _mm256_setzero_ps(); mins[r][t] = 0; } \
+        for (int64_t i = 0; i < nb; i++) { \
+            const BLOCK *b[2]; \
+            __m256i q[2]; \
+            __m256 dw[2]; \
+            for (int r = 0; r < R; r++) { \
+                b[r] = (const BLOCK *)(w + r * rb) + i; \
+                q[r] = dec_##type(b[r]); \
+                dw[r] = _mm256_set1_ps(h2f(b[r]->d)); \
+            } \
+            for (int t = 0; t < T; t++) { \
+                const ck_block_q8a *a = (const ck_block_q8a *)(x + t * xs) + i; \
+                const __m256i av = _mm256_loadu_si256((const __m256i *)a->qs); \
+                const __m256i seed = _mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a->sum)); \
+                const __m256 da = _mm256_set1_ps(a->d); \
+                for (int r = 0; r < R; r++) { \
+                    const __m256i p = _mm256_dpbusd_epi32(seed, q[r], av); \
+                    facc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_mul_ps(dw[r], da), facc[r][t]); \
+                    if (HAS_MIN) mins[r][t] += h2f(((const ck_half *)b[r])[1]) * (a->d * (float)a->sum); \
+                } \
+            } \
+        } \
+        for (int r = 0; r < R; r++) \
+            for (int t = 0; t < T; t++) y[t * ldy + r] = hsum256(facc[r][t]) + mins[r][t]; \
+    } \
+    INL void matmul_ymm_##type(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, \
+                                size_t xs, int64_t batch, float *y, int64_t ldy) { \
+        const int64_t nb = ncols / CK_QK; \
+        const uint8_t *wb = w, *xb = x; \
+        for (int64_t r0 = 0; r0 < nrows; r0 += ROW_BLOCK) { \
+            const int64_t r1 = r0 + ROW_BLOCK < nrows ? r0 + ROW_BLOCK : nrows; \
+            int64_t t = 0; \
+            for (; t + TT <= batch; t += TT) { \
+                int64_t r = r0; \
+                for (; r + 2 <= r1; r += 2) rows_##type(nb, wb + r * rb, rb, xb + t * xs, xs, y + t * ldy + r, ldy, 2, TT); \
+                for (; r < r1; r++) rows_##type(nb, wb + r * rb, rb, xb + t * xs, xs, y + t * ldy + r, ldy, 1, TT); \
+            } \
+            for (; t < batch; t++) { \
+                int64_t r = r0; \
+                for (; r + 2 <= r1; r += 2) rows_##type(nb, wb + r * rb, rb, xb + t * xs, xs, y + t * ldy + r, ldy, 2, 1); \
+                for (; r < r1; r++) rows_##type(nb, wb + r * rb, rb, xb + t * xs, xs, y + t * ldy + r, ldy, 1, 1); \
+            } \
+        } \
+    }
+
+DEFINE_GEMM32(q8_0, ck_block_q8_0, 128, 0)
+DEFINE_GEMM32(q4_0, ck_block_q4_0, 8, 0)
+DEFINE_GEMM32(q4_1, ck_block_q4_1, 0, 1)
+DEFINE_GEMM32(q5_0, ck_block_q5_0, 16, 0)
+DEFINE_GEMM32(q5_1, ck_block_q5_1, 0, 1)
+
+// MARK: 32-element mat-vec, four rows x two blocks per zmm step (the activation pair is loaded once
+// for four rows). Same arithmetic as the mat-mul above: unsigned weights, offset seeded exactly.
+
+// Two consecutive blocks' weights as 64 bytes in element order [A 0..31 | B 0..31].
+INL __m512i pair_nibbles(const uint8_t *qsA, const uint8_t *qsB) {
+    const __m256i q = _mm256_set_m128i(_mm_loadu_si128((const __m128i *)qsB), _mm_loadu_si128((const __m128i *)qsA));
+    const __m256i m = _mm256_set1_epi8(0x0F);
+    const __m512i z = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_and_si256(q, m)),
+                                         _mm256_and_si256(_mm256_srli_epi16(q, 4), m), 1); // [loA loB hiA hiB]
+    return _mm512_shuffle_i64x2(z, z, _MM_SHUFFLE(3, 1, 2, 0));                       // [loA hiA loB hiB]
+}
+INL __m512i pair_fifth(const uint8_t *qhA, const uint8_t *qhB) {
+    uint32_t a, b;
+    memcpy(&a, qhA, 4);
+    memcpy(&b, qhB, 4);
+    return _mm512_maskz_mov_epi8(((__mmask64)b << 32) | a, _mm512_set1_epi8(0x10));
+}
+INL __m512 pair_halves(ck_half a, ck_half b) {
+    return _mm512_cvtph_ps(_mm256_set_m128i(_mm_set1_epi16((short)b), _mm_set1_epi16((short)a)));
+}
+INL __m512i pdec_q8_0(const ck_block_q8_0 *b) {
+    const __m512i z = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)b[0].qs)),
+                                         _mm256_loadu_si256((const __m256i *)b[1].qs), 1);
+    return _mm512_xor_si512(z, _mm512_set1_epi8((char)0x80));
+}
+INL __m512i pdec_q4_0(const ck_block_q4_0 *b) { return pair_nibbles(b[0].qs, b[1].qs); }
+INL __m512i pdec_q4_1(const ck_block_q4_1 *b) { return pair_nibbles(b[0].qs, b[1].qs); }
+INL __m512i pdec_q5_0(const ck_block_q5_0 *b) {
+    return _mm512_or_si512(pair_nibbles(b[0].qs, b[1].qs), pair_fifth(b[0].qh, b[1].qh));
+}
+INL __m512i pdec_q5_1(const ck_block_q5_1 *b) {
+    return _mm512_or_si512(pair_nibbles(b[0].qs, b[1].qs), pair_fifth(b[0].qh, b[1].qh));
+}
+
+#define DEFINE_MATVEC32(type, BLOCK, OFFSET, HAS_MIN) \
+    INL void mv_##type(int64_t nb, const uint8_t *w, size_t rb, const ck_block_q8a *a, float *y, const int R) { \
+        __m512 acc[4]; \
+        for (int r = 0; r < R; r++) acc[r] = _mm512_setzero_ps(); \
+        int64_t i = 0; \
+        for (; i + 2 <= nb; i += 2) { \
+            const __m512i av = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)a[i].qs)), \
+                                                  _mm256_loadu_si256((const __m256i *)a[i + 1].qs), 1); \
+            const __m512i seed = _mm512_inserti64x4( \
+                _mm512_zextsi256_si512(_mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[i].sum))), \
+                _mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[i + 1].sum)), 1); \
+            const __m512 da = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(a[i].d)), \
+                                                 _mm256_set1_ps(a[i + 1].d), 1); \
+            /* HAS_MIN: activation sum * scale in lanes 0 and 8 only, so each block's min counts once. */ \
+            const __m512 sa = HAS_MIN ? _mm512_maskz_mov_ps(0x0101, _mm512_insertf32x8( \
+                _mm512_castps256_ps512(_mm256_set1_ps(a[i].d * (float)a[i].sum)), \
+                _mm256_set1_ps(a[i + 1].d * (float)a[i + 1].sum), 1)) : _mm512_setzero_ps(); \
+            for (int r = 0; r < R; r++) { \
+                const BLOCK *b = (const BLOCK *)(w + r * rb) + i; \
+                _mm_prefetch((const char *)b + 768, _MM_HINT_T0); \
+                const __m512i p = _mm512_dpbusd_epi32(seed, pdec_##type(b), av); \
+                acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(pair_halves(b[0].d, b[1].d), da), acc[r]); \
+                if (HAS_MIN) acc[r] = _mm512_fmadd_ps(pair_halves(((const ck_half *)&b[0])[1], ((const ck_half *)&b[1])[1]), \
+                                                      sa, acc[r]); \
+            } \
+        } \
+        float tail[4] = {0, 0, 0, 0}; \
+        if (i < nb) { /* odd block count: the last block through the one-block mat-mul step */ \
+            for (int r = 0; r < R; r++) rows_##type(1, w + r * rb + i * sizeof(BLOCK), rb, (const uint8_t *)(a + i), 0, \
+                                                    &tail[r], 0, 1, 1); \
+        } \
+        for (int r = 0; r < R; r++) y[r] = _mm512_reduce_add_ps(acc[r]) + tail[r]; \
+    } \
+    void ck_matvec_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, float *y) { \
+        const int64_t nb = ncols / CK_QK; \
+        const uint8_t *wb = w; \
+        int64_t r = 0; \
+        for (; r + 4 <= nrows; r += 4) mv_##type(nb, wb + r * rb, rb, x, y + r, 4); \
+        for (; r < nrows; r++) mv_##type(nb, wb + r * rb, rb, x, y + r, 1); \
+    }
+
+DEFINE_MATVEC32(q8_0, ck_block_q8_0, 128, 0)
+DEFINE_MATVEC32(q4_0, ck_block_q4_0, 8, 0)
+DEFINE_MATVEC32(q4_1, ck_block_q4_1, 0, 1)
+DEFINE_MATVEC32(q5_0, ck_block_q5_0, 16, 0)
+DEFINE_MATVEC32(q5_1, ck_block_q5_1, 0, 1)
+
+// MARK: 32-element mat-mul, four rows x four tokens x two blocks per zmm step: each weight pair is
+// decoded once for four tokens and each activation pair prepared once for four rows. An odd last block
+// goes through the one-block (ymm) kernel.
+
+#define DEFINE_GEMM32Z(type, BLOCK, OFFSET, HAS_MIN) \
+    INL void mm_##type(int64_t nb, const uint8_t *w, size_t rb, const uint8_t *x, size_t xs, float *y, int64_t ldy, \
+                       const int R, const int T) { \
+        __m512 acc[4][4]; \
+        for (int r = 0; r < R; r++) \
+            for (int t = 0; t < T; t++) acc[r][t] = _mm512_setzero_ps(); \
+        for (int64_t i = 0; i + 2 <= nb; i += 2) { \
+            __m512i wq[4]; \
+            __m512 dw[4], mw[4]; \
+            for (int r = 0; r < R; r++) { \
+                const BLOCK *b = (const BLOCK *)(w + r * rb) + i; \
+                wq[r] = pdec_##type(b); \
+                dw[r] = pair_halves(b[0].d, b[1].d); \
+                if (HAS_MIN) mw[r] = pair_halves(((const ck_half *)&b[0])[1], ((const ck_half *)&b[1])[1]); \
+            } \
+            for (int t = 0; t < T; t++) { \
+                const ck_block_q8a *a = (const ck_block_q8a *)(x + t * xs) + i; \
+                const __m512i av = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)a[0].qs)), \
+                                                      _mm256_loadu_si256((const __m256i *)a[1].qs), 1); \
+                const __m512i seed = _mm512_inserti64x4( \
+                    _mm512_zextsi256_si512(_mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[0].sum))), \
+                    _mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[1].sum)), 1); \
+                const __m512 da = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(a[0].d)), \
+                                                     _mm256_set1_ps(a[1].d), 1); \
+                const __m512 sa = HAS_MIN ? _mm512_maskz_mov_ps(0x0101, _mm512_insertf32x8( \
+                    _mm512_castps256_ps512(_mm256_set1_ps(a[0].d * (float)a[0].sum)), \
+                    _mm256_set1_ps(a[1].d * (float)a[1].sum), 1)) : _mm512_setzero_ps(); \
+                for (int r = 0; r < R; r++) { \
+                    const __m512i p = _mm512_dpbusd_epi32(seed, wq[r], av); \
+                    acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dw[r], da), acc[r][t]); \
+                    if (HAS_MIN) acc[r][t] = _mm512_fmadd_ps(mw[r], sa, acc[r][t]); \
+                } \
+            } \
+        } \
+        float tail[4][4] = {{0}}; \
+        if (nb & 1) { \
+            const int64_t i = nb - 1; \
+            for (int t = 0; t < T; t++) \
+                for (int r = 0; r < R; r++) \
+                    rows_##type(1, w + r * rb + i * sizeof(BLOCK), rb, x + t * xs + i * sizeof(ck_block_q8a), 0, \
+                                &tail[r][t], 0, 1, 1); \
+        } \
+        for (int r = 0; r < R; r++) \
+            for (int t = 0; t < T; t++) y[t * ldy + r] = _mm512_reduce_add_ps(acc[r][t]) + tail[r][t]; \
+    } \
+    void ck_matmul_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, \
+                                   size_t xs, int64_t batch, float *y, int64_t ldy) { \
+        const int64_t nb = ncols / CK_QK; \
+        const uint8_t *wb = w, *xb = x; \
+        if (batch < 4) { matmul_ymm_##type(ncols, w, rb, nrows, x, xs, batch, y, ldy); return; } \
+        for (int64_t r0 = 0; r0 < nrows; r0 += ROW_BLOCK) { \
+            const int64_t r1 = r0 + ROW_BLOCK < nrows ? r0 + ROW_BLOCK : nrows; \
+            int64_t t = 0; \
+            for (; t + 4 <= batch; t += 4) { \
+                int64_t r = r0; \
+                for (; r + 4 <= r1; r += 4) mm_##type(nb, wb + r * rb, rb, xb + t * xs, xs, y + t * ldy + r, ldy, 4, 4); \
+                for (; r < r1; r++) mm_##type(nb, wb + r * rb, rb, xb + t * xs, xs, y + t * ldy + r, ldy, 1, 4); \
+            } \
+            if (t < batch) matmul_ymm_##type(ncols, wb + r0 * rb, rb, r1 - r0, xb + t * xs, xs, batch - t, \
+                                             y + t * ldy + r0, ldy); \
+        } \
+    }
+
+DEFINE_GEMM32Z(q8_0, ck_block_q8_0, 128, 0)
+DEFINE_GEMM32Z(q4_0, ck_block_q4_0, 8, 0)
+DEFINE_GEMM32Z(q4_1, ck_block_q4_1, 0, 1)
+DEFINE_GEMM32Z(q5_0, ck_block_q5_0, 16, 0)
+DEFINE_GEMM32Z(q5_1, ck_block_q5_1, 0, 1)
+
+#define DEFINE_GEMM_K(type, ROW) \
+    void ck_matmul_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, \
+                                   size_t xs, int64_t batch, float *y, int64_t ldy) { \
+        const int64_t nb = ncols / CK_QK_K; \
+        const uint8_t *wb = w, *xb = x; \
+        for (int64_t r0 = 0; r0 < nrows; r0 += ROW_BLOCK) { \
+            const int64_t r1 = r0 + ROW_BLOCK < nrows ? r0 + ROW_BLOCK : nrows; \
+            int64_t t = 0; \
+            for (; t + TT <= batch; t += TT) \
+                for (int64_t r = r0; r < r1; r++) ROW(nb, wb + r * rb, xb + t * xs, xs, y + t * ldy + r, ldy, TT); \
+            for (; t < batch; t++) \
+                for (int64_t r = r0; r < r1; r++) ROW(nb, wb + r * rb, xb + t * xs, xs, y + t * ldy + r, ldy, 1); \
+        } \
+    }
+#define ROW_Q4K(nb, w, x, xs, y, ldy, T) row_qk45(nb, w, x, xs, y, ldy, T, 0)
+#define ROW_Q5K(nb, w, x, xs, y, ldy, T) row_qk45(nb, w, x, xs, y, ldy, T, 1)
+DEFINE_GEMM_K(q4_K, ROW_Q4K)
+DEFINE_GEMM_K(q5_K, ROW_Q5K)
+DEFINE_GEMM_K(q6_K, row_q6_K)
+
+// K-quant mat-vec on this path is the mat-mul with one token: 64-element zmm steps and vpdpwssd beat
+// the 4-row ymm kernel of quants_x86.inc (which quants_avx512.c leaves out for these types).
+#define DEFINE_MATVEC_K(type) \
+    void ck_matvec_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, float *y) { \
+        ck_matmul_##type##_avx512(ncols, w, rb, nrows, x, 0, 1, y, 0); \
+    }
+DEFINE_MATVEC_K(q4_K)
+DEFINE_MATVEC_K(q5_K)
+DEFINE_MATVEC_K(q6_K)
+
+#pragma clang attribute pop
+#else
+#define CK_FORWARD(type) \
+    void ck_matmul_##type##_avx512(int64_t n, const void *w, size_t rb, int64_t nr, const void *x, size_t xs, \
+                                   int64_t batch, float *y, int64_t ldy) { \
+        ck_matmul_tiled(ck_matvec_##type##_scalar, n, w, rb, nr, x, xs, batch, y, ldy); \
+    }
+CK_FORWARD(q8_0) CK_FORWARD(q4_0) CK_FORWARD(q4_1) CK_FORWARD(q5_0) CK_FORWARD(q5_1)
+CK_FORWARD(q4_K) CK_FORWARD(q5_K) CK_FORWARD(q6_K)
+#endif

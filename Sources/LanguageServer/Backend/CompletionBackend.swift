@@ -1,0 +1,112 @@
+import LSPProtocol
+
+/// What the server asks of the engine: given a document split at the cursor, produce the middle.
+/// The real backend (FIM prompt → LlamaEngine → trimming, from the Completion module) and the
+/// deterministic test backend both conform. Calls never overlap: the server runs one generation
+/// at a time.
+public protocol CompletionBackend: Sendable {
+    /// Returns the text to insert at the cursor. Check `isCancelled` between tokens and return
+    /// early (any result; it is dropped) or throw `CancellationError` once it is true. Stop at a
+    /// line boundary once `input.deadline` has passed, returning what was generated so far.
+    func complete(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) async throws
+        -> CompletionOutput
+}
+
+public struct CompletionInput: Sendable, Equatable {
+    public enum Mode: Sendable, Equatable {
+        /// Ghost text (`textDocument/inlineCompletion`).
+        case inline
+        /// Menu item (`textDocument/completion`, Helix).
+        case completion
+        /// A docstring body: the prefix ends with the opener, the suffix starts with the closer.
+        /// Code-specific trimming does not apply; stop at any of `input.stop`.
+        case docstring
+    }
+
+    public var mode: Mode
+    public var uri: DocumentURI
+    public var languageId: String
+    public var version: Int
+    /// The document before the cursor.
+    public var prefix: String
+    /// The document after the cursor.
+    public var suffix: String
+    /// Other open documents, most recently edited first: extra context for the prompt.
+    public var otherDocuments: [ContextDocument]
+    public var maxNewTokens: Int
+    /// Past this instant, finish the current line and return.
+    public var deadline: ContinuousClock.Instant
+    public var multiline: MultilinePolicy
+    /// Token budget for the whole prompt (prefix, suffix and extra context).
+    public var contextTokens: Int
+    /// Strings that end generation (docstring closers); not part of the returned middle.
+    public var stop: [String]
+    /// The document's line ending ("\n", "\r\n" or "\r"), for text the backend returns.
+    public var lineEnding: String
+
+    public init(mode: Mode, uri: DocumentURI, languageId: String, version: Int, prefix: String, suffix: String,
+                otherDocuments: [ContextDocument] = [], maxNewTokens: Int = 64,
+                deadline: ContinuousClock.Instant = .now + .seconds(1.5), multiline: MultilinePolicy = .auto,
+                contextTokens: Int = 2048, stop: [String] = [], lineEnding: String = "\n") {
+        self.mode = mode
+        self.uri = uri
+        self.languageId = languageId
+        self.version = version
+        self.prefix = prefix
+        self.suffix = suffix
+        self.otherDocuments = otherDocuments
+        self.maxNewTokens = maxNewTokens
+        self.deadline = deadline
+        self.multiline = multiline
+        self.contextTokens = contextTokens
+        self.stop = stop
+        self.lineEnding = lineEnding
+    }
+}
+
+public struct ContextDocument: Sendable, Equatable {
+    public var uri: DocumentURI
+    public var languageId: String
+    public var text: String
+    public init(uri: DocumentURI, languageId: String, text: String) {
+        self.uri = uri
+        self.languageId = languageId
+        self.text = text
+    }
+}
+
+public struct CompletionOutput: Sendable, Equatable {
+    /// The (trimmed) text to insert at the cursor; empty means no suggestion.
+    public var middle: String
+    /// How many characters right of the cursor (on its line; ASCII closers) the middle replaces,
+    /// when the backend decided it (the Completion module's `CompletionEdit`); nil lets the server
+    /// decide (closers the middle already ends with).
+    public var replacedCharactersAfterCursor: Int?
+    /// Statistics for logs and benchmarks.
+    public var promptTokens: Int
+    public var reusedPromptTokens: Int
+    public var generatedTokens: Int
+
+    public init(middle: String, replacedCharactersAfterCursor: Int? = nil, promptTokens: Int = 0,
+                reusedPromptTokens: Int = 0, generatedTokens: Int = 0) {
+        self.middle = middle
+        self.replacedCharactersAfterCursor = replacedCharactersAfterCursor
+        self.promptTokens = promptTokens
+        self.reusedPromptTokens = reusedPromptTokens
+        self.generatedTokens = generatedTokens
+    }
+}
+
+/// Whether completions may span several lines.
+public enum MultilinePolicy: String, Sendable, Equatable, CaseIterable {
+    /// Multi-line at the end of a line or in an empty block; single line when code sits right of the cursor.
+    case auto
+    case always
+    case never
+}
+
+/// Loads the backend for a configuration (the model file named there). Called off the request
+/// path; `progress` reports a message and an optional percentage for `$/progress`.
+public typealias BackendLoader = @Sendable (
+    _ configuration: ServerConfiguration, _ progress: @escaping @Sendable (String, Int?) -> Void
+) async throws -> any CompletionBackend

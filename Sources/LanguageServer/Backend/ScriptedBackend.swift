@@ -1,0 +1,64 @@
+import Foundation
+import LSPProtocol
+
+/// A deterministic backend for tests and for `infill lsp --scripted-backend` (hidden) until the
+/// engine is wired: the answer is a pure function of the input. It waits on a gate when told to, so
+/// tests can hold a generation "running" and check cancellation and superseding without timing.
+public final class ScriptedBackend: CompletionBackend, @unchecked Sendable {
+    public typealias Script = @Sendable (CompletionInput) -> String
+    private let script: Script
+    private let state = ScriptState()
+
+    public init(script: @escaping Script = ScriptedBackend.defaultScript) { self.script = script }
+
+    /// The default answer: a fixed completion per mode, so e2e tests can check edits.
+    public static let defaultScript: Script = { input in
+        switch input.mode {
+        case .docstring: return "Scripted docstring."
+        case .inline, .completion:
+            let lastLine = input.prefix.split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
+            return lastLine.hasSuffix("(") ? "x, y)" : "scripted_completion()"
+        }
+    }
+
+    /// Inputs seen so far, in call order.
+    public var calls: [CompletionInput] { state.lock.withLock { state.calls } }
+
+    /// While held, `complete` blocks (polling `isCancelled`) until `release()` or cancellation.
+    public func hold() { state.lock.withLock { state.held = true } }
+    public func release() { state.lock.withLock { state.held = false } }
+    /// How many generations are blocked in `hold`.
+    public var waiting: Int { state.lock.withLock { state.waiting } }
+
+    public func complete(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) async throws
+        -> CompletionOutput
+    {
+        state.lock.withLock {
+            state.calls.append(input)
+            state.running += 1
+            state.maxRunning = max(state.maxRunning, state.running)
+        }
+        defer { state.lock.withLock { state.running -= 1 } }
+        var counted = false
+        while state.lock.withLock({ state.held }) {
+            if !counted { state.lock.withLock { state.waiting += 1 }; counted = true }
+            if isCancelled() { break }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        if counted { state.lock.withLock { state.waiting -= 1 } }
+        if isCancelled() { throw CancellationError() }
+        return CompletionOutput(middle: script(input), generatedTokens: 1)
+    }
+
+    /// The most generations that ever ran at once (the server promises 1).
+    public var maxConcurrent: Int { state.lock.withLock { state.maxRunning } }
+
+    private final class ScriptState: @unchecked Sendable {
+        let lock = NSLock()
+        var calls: [CompletionInput] = []
+        var held = false
+        var waiting = 0
+        var running = 0
+        var maxRunning = 0
+    }
+}

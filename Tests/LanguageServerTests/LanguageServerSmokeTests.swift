@@ -1,6 +1,0 @@
-import XCTest
-@testable import LanguageServer
-
-final class LanguageServerSmokeTests: XCTestCase {
-    func testModuleLinks() {}
-}
