@@ -21,10 +21,13 @@ public struct TrimContext: Sendable, Equatable {
     public var policy: LinePolicy
     /// Texts that end the middle (stop tokens' names, a docstring closer).
     public var stopStrings: [String]
+    /// True when generation hit the token limit instead of ending by itself: the last line may be
+    /// cut off mid-way.
+    public var truncated: Bool
 
     public init(
         prefix: String, suffix: String, lineEnding: LineEnding = .lf, indentStyle: IndentStyle? = nil,
-        policy: LinePolicy = .auto, stopStrings: [String] = []
+        policy: LinePolicy = .auto, stopStrings: [String] = [], truncated: Bool = false
     ) {
         // The passes work on "\n"; the document's own ending comes back in the last pass.
         self.prefix = LineEnding.normalized(prefix)
@@ -33,6 +36,7 @@ public struct TrimContext: Sendable, Equatable {
         self.indentStyle = indentStyle
         self.policy = policy
         self.stopStrings = stopStrings
+        self.truncated = truncated
     }
 
     /// Text of the cursor's line left of the cursor.
