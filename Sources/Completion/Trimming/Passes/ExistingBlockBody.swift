@@ -11,7 +11,7 @@ extension Trim {
 
     static func existingBodyCut(_ middle: String, _ context: TrimContext) -> String.Index? {
         let tabSize = context.indentStyle?.tabSize ?? 4
-        guard let suffixLine = Text.lines(context.suffix).first(where: { !Text.isBlank($0) }),
+        guard let suffixLine = Text.firstNonBlankLine(context.suffix),
               suffixLine.contains(where: { $0.isLetter || $0.isNumber })
         else { return nil }
         let suffixIndent = Text.indentWidth(suffixLine, tabSize: tabSize)
