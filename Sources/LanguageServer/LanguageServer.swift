@@ -358,7 +358,7 @@ public final class LanguageServer: Sendable {
             return nil
         }
         let elapsed = ContinuousClock.now - started
-        let current = state.withLock { $0.documents[input.uri]?.version }
+        let (current, trace) = state.withLock { ($0.documents[input.uri]?.version, $0.trace) }
         let usable = !flag.isCancelled && current == input.version  // else stale: the user kept typing
         stats.withLock { s in
             s.generations += 1
@@ -369,6 +369,11 @@ public final class LanguageServer: Sendable {
             s.lastPromptTokens = output.promptTokens
             s.lastReusedTokens = output.reusedPromptTokens
             s.lastLatencyMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        }
+        if trace != "off" {
+            let ms = Int((Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15).rounded())
+            log("\(input.mode) \(input.uri) v\(input.version): \(ms) ms, prompt \(output.promptTokens) tokens "
+                + "(\(output.reusedPromptTokens) reused), \(output.generatedTokens) generated\(usable ? "" : ", dropped")", type: 4)
         }
         return usable ? output : nil
     }
@@ -505,9 +510,10 @@ public final class LanguageServer: Sendable {
         return try JSONValueDecoder().decode(R.Response.self, from: result)
     }
 
-    /// Logs to stderr and, as `window/logMessage`, to the client (1 error … 4 log).
+    /// Logs as `window/logMessage` (1 error … 4 log) and, except debug-level messages, to stderr
+    /// (editors file a server's stderr as errors, so it stays quiet).
     func log(_ message: String, type: Int) {
-        if logToStderr {
+        if logToStderr && type <= 3 {
             FileHandle.standardError.write(Data("infill: \(message)\n".utf8))
         }
         sendNotification(LogMessageNotification(type: type, message: message))
