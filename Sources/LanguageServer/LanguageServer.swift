@@ -51,7 +51,14 @@ public final class LanguageServer: Sendable {
         switch message {
         case .notification(CancelRequestNotification.method, let params):
             if let id = params["id"].flatMap(RequestID.init(json:)) {
-                state.withLock { $0.inFlight[id] }?.cancel(.cancelledByClient)
+                let flag: CancellationFlag? = state.withLock { s in
+                    if let flag = s.inFlight[id] { return flag }
+                    // Not started yet (still queued behind other messages), or already answered.
+                    s.earlyCancellations.append(id)
+                    if s.earlyCancellations.count > 64 { s.earlyCancellations.removeFirst() }
+                    return nil
+                }
+                flag?.cancel(.cancelledByClient)
             }
         case .response(let id, let result):
             outgoing.withLock { $0.pending.removeValue(forKey: id) }?.resume(returning: result)
@@ -195,6 +202,10 @@ public final class LanguageServer: Sendable {
         let flag = CancellationFlag()
         let snapshot: ServerState = state.withLock { s in
             s.inFlight[id] = flag
+            if let early = s.earlyCancellations.firstIndex(of: id) {
+                s.earlyCancellations.remove(at: early)
+                flag.cancel(.cancelledByClient)
+            }
             if let uri = Self.completionURI(request) {
                 s.latestCompletion[uri]?.cancel(.superseded)
                 s.latestCompletion[uri] = flag
