@@ -341,7 +341,7 @@ public final class LanguageServer: Sendable {
 
     /// Runs one generation for `input` with the model, one at a time; nil when cancelled,
     /// superseded, the model is unavailable, or the document changed meanwhile.
-    func generate(_ input: CompletionInput, flag: CancellationFlag, timeLimitMs: Int) async throws -> String? {
+    func generate(_ input: CompletionInput, flag: CancellationFlag, timeLimitMs: Int) async throws -> CompletionOutput? {
         if !state.withLock({ $0.modelLoadStarted }) { startModelLoad() }  // a client that skipped `initialized`
         guard let backend = await model.backend(flag) else { return nil }
         guard await generation.acquire(flag) else { return nil }
@@ -370,7 +370,7 @@ public final class LanguageServer: Sendable {
             s.lastReusedTokens = output.reusedPromptTokens
             s.lastLatencyMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         }
-        return usable ? output.middle : nil
+        return usable ? output : nil
     }
 
     private func completionInput(_ mode: CompletionInput.Mode, _ document: Document, cursor: Int,
@@ -400,11 +400,11 @@ public final class LanguageServer: Sendable {
         let document = try document(r.textDocument.uri, in: snapshot)
         let cursor = document.offset(of: r.position, encoding: snapshot.encoding)
         let input = completionInput(.inline, document, cursor: cursor, snapshot)
-        guard let middle = try await generate(input, flag: flag, timeLimitMs: snapshot.configuration.timeLimitMs),
-              !middle.allSatisfy(\.isWhitespace)
+        guard let output = try await generate(input, flag: flag, timeLimitMs: snapshot.configuration.timeLimitMs),
+              !output.middle.allSatisfy(\.isWhitespace)
         else { return nil }
         return InlineCompletionList(items: [
-            InlineCompletionItems.item(middle: middle, document: document, cursor: cursor, encoding: snapshot.encoding)
+            InlineCompletionItems.item(output, document: document, cursor: cursor, encoding: snapshot.encoding)
         ])
     }
 
@@ -414,10 +414,10 @@ public final class LanguageServer: Sendable {
         let document = try document(r.textDocument.uri, in: snapshot)
         let cursor = document.offset(of: r.position, encoding: snapshot.encoding)
         let input = completionInput(.completion, document, cursor: cursor, snapshot)
-        guard let middle = try await generate(input, flag: flag, timeLimitMs: snapshot.configuration.timeLimitMs),
-              !middle.allSatisfy(\.isWhitespace)
+        guard let output = try await generate(input, flag: flag, timeLimitMs: snapshot.configuration.timeLimitMs),
+              !output.middle.allSatisfy(\.isWhitespace)
         else { return CompletionList(isIncomplete: true, items: []) }
-        let items = MenuCompletionItems.items(middle: middle, document: document, cursor: cursor, encoding: snapshot.encoding)
+        let items = MenuCompletionItems.items(output, document: document, cursor: cursor, encoding: snapshot.encoding)
         return CompletionList(isIncomplete: true, items: items)
     }
 
@@ -477,8 +477,8 @@ public final class LanguageServer: Sendable {
         input.maxNewTokens = snapshot.configuration.docstringMaxNewTokens
         input.multiline = .always
         let limit = max(snapshot.configuration.timeLimitMs, 10_000)
-        guard let middle = try await generate(input, flag: flag, timeLimitMs: limit),
-              let edit = Docstrings.edit(middle: middle, site: site, lineEnding: document.lineEnding)
+        guard let output = try await generate(input, flag: flag, timeLimitMs: limit),
+              let edit = Docstrings.edit(middle: output.middle, site: site, lineEnding: document.lineEnding)
         else { return nil }
         return WorkspaceEdit(changes: [uri: [edit]])
     }

@@ -148,3 +148,28 @@ final class FeatureTests: XCTestCase {
         XCTAssertEqual(plain, [])
     }
 }
+
+final class BackendDecidesReplacementTests: XCTestCase {
+    struct FixedBackend: CompletionBackend {
+        var output: CompletionOutput
+        func complete(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) async throws -> CompletionOutput { output }
+    }
+
+    func testBackendCountOfReplacedClosersWins() async throws {
+        let backend = FixedBackend(output: CompletionOutput(middle: "a, b", replacedCharactersAfterCursor: 2))
+        let client = TestClient(loader: { _, _ in backend })
+        try await client.initialize()
+        let pos = client.open("file:///a.py", "python", "f(g(1️⃣))2️⃣ + 1\n")
+        let list = try await client.send(InlineCompletionRequest(textDocument: .init(uri: "file:///a.py"), position: pos["1️⃣"]!))
+        XCTAssertEqual(list?.items.first?.range, Range(start: pos["1️⃣"]!, end: pos["2️⃣"]!))
+    }
+
+    func testBackendZeroMeansInsertOnly() async throws {
+        let backend = FixedBackend(output: CompletionOutput(middle: "x)", replacedCharactersAfterCursor: 0))
+        let client = TestClient(loader: { _, _ in backend })
+        try await client.initialize()
+        let pos = client.open("file:///a.py", "python", "f(1️⃣)\n")
+        let list = try await client.send(InlineCompletionRequest(textDocument: .init(uri: "file:///a.py"), position: pos["1️⃣"]!))
+        XCTAssertEqual(list?.items.first?.range, Range(pos["1️⃣"]!))
+    }
+}

@@ -78,13 +78,19 @@ public struct ContextDocument: Sendable, Equatable {
 public struct CompletionOutput: Sendable, Equatable {
     /// The (trimmed) text to insert at the cursor; empty means no suggestion.
     public var middle: String
+    /// How many characters right of the cursor (on its line; ASCII closers) the middle replaces,
+    /// when the backend decided it (the Completion module's `CompletionEdit`); nil lets the server
+    /// decide (closers the middle already ends with).
+    public var replacedCharactersAfterCursor: Int?
     /// Statistics for logs and benchmarks.
     public var promptTokens: Int
     public var reusedPromptTokens: Int
     public var generatedTokens: Int
 
-    public init(middle: String, promptTokens: Int = 0, reusedPromptTokens: Int = 0, generatedTokens: Int = 0) {
+    public init(middle: String, replacedCharactersAfterCursor: Int? = nil, promptTokens: Int = 0,
+                reusedPromptTokens: Int = 0, generatedTokens: Int = 0) {
         self.middle = middle
+        self.replacedCharactersAfterCursor = replacedCharactersAfterCursor
         self.promptTokens = promptTokens
         self.reusedPromptTokens = reusedPromptTokens
         self.generatedTokens = generatedTokens

@@ -17,13 +17,24 @@ enum InlineCompletionItems {
         return rest.utf8.count
     }
 
-    static func item(middle: String, document: Document, cursor: Int, encoding: PositionEncodingKind)
+    /// Bytes after the cursor to replace: the backend's count (clamped to the line) or our rule.
+    static func replaced(_ output: CompletionOutput, document: Document, cursor: Int) -> Int {
+        let line = document.lineContent(document.position(of: cursor, encoding: .utf8).line)
+        let rest = line[cursor..<line.endIndex]
+        if let count = output.replacedCharactersAfterCursor {
+            // Whole characters only: walk `count` characters of the rest of the line.
+            let text = String(decoding: rest, as: UTF8.self)
+            return text.prefix(max(0, count)).utf8.count
+        }
+        return replacedLength(middle: output.middle, restOfLine: String(decoding: rest, as: UTF8.self))
+    }
+
+    static func item(_ output: CompletionOutput, document: Document, cursor: Int, encoding: PositionEncodingKind)
         -> InlineCompletionItem
     {
+        let middle = output.middle
         let start = document.position(of: cursor, encoding: encoding)
-        let line = document.lineContent(start.line)
-        let rest = String(decoding: line[cursor..<line.endIndex], as: UTF8.self)
-        let replaced = replacedLength(middle: middle, restOfLine: rest)
+        let replaced = replaced(output, document: document, cursor: cursor)
         let end = document.position(of: cursor + replaced, encoding: encoding)
         // If replacing closers, drop trailing whitespace the model put after them.
         let text = replaced > 0 ? middle.trimmingTrailingWhitespace() : middle

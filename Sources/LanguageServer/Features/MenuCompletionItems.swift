@@ -19,15 +19,15 @@ enum MenuCompletionItems {
         return start
     }
 
-    static func items(middle: String, document: Document, cursor: Int, encoding: PositionEncodingKind)
+    static func items(_ output: CompletionOutput, document: Document, cursor: Int, encoding: PositionEncodingKind)
         -> [CompletionItem]
     {
+        let middle = output.middle
         let position = document.position(of: cursor, encoding: encoding)
         let line = document.lineContent(position.line)
         let start = wordStart(in: line, cursor: cursor)
         let word = String(decoding: document.bytes[start..<cursor], as: UTF8.self)
-        let rest = String(decoding: line[cursor..<line.endIndex], as: UTF8.self)
-        let replaced = InlineCompletionItems.replacedLength(middle: middle, restOfLine: rest)
+        let replaced = InlineCompletionItems.replaced(output, document: document, cursor: cursor)
         let range = Range(start: document.position(of: start, encoding: encoding),
                           end: document.position(of: cursor + replaced, encoding: encoding))
         let full = word + (replaced > 0 ? middle.trimmingTrailingWhitespace() : middle)
