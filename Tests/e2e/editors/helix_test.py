@@ -46,7 +46,10 @@ def write_config(home):
     os.makedirs(config_dir, exist_ok=True)
     with open(os.path.join(config_dir, "languages.toml"), "w") as f:
         f.write(f'[language-server.infill]\ncommand = {json.dumps(BIN)}\n'
-                f'args = ["lsp", "--model", {json.dumps(MODEL)}]\ntimeout = {server.get("timeout", 20)}\n')
+                # A generous time limit (the default ends generation at a line boundary after ~1.5 s)
+                # keeps the text independent of how busy the machine is.
+                f'args = ["lsp", "--model", {json.dumps(MODEL)}, "--time-limit-ms", "60000"]\n'
+                f'timeout = {max(120, server.get("timeout", 20))}\n')
         for lang in ("python", "swift"):
             f.write(f'\n[[language]]\nname = "{lang}"\n'
                     f'language-servers = [{{ name = "infill", only-features = [{features}] }}]\n')

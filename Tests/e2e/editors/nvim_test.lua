@@ -207,7 +207,9 @@ local function main()
   vim.o.number = TMUX_SOCKET ~= nil -- on a captured screen, ghost lines are the ones without a number
   local model = os.getenv('INFILL_MODEL')
   local ok = require('infill').setup({
-    cmd = { assert(os.getenv('INFILL_BIN'), 'INFILL_BIN is not set'), 'lsp' },
+    -- A generous time limit: the server otherwise stops at a line boundary after ~1.5 s, which
+    -- would make the text depend on how busy the machine is.
+    cmd = { assert(os.getenv('INFILL_BIN'), 'INFILL_BIN is not set'), 'lsp', '--time-limit-ms', '60000' },
     model = model,
   })
   check(ok, 'setup() refused to run on this Neovim')
