@@ -7,7 +7,8 @@ is built) on each model and writes Tests/LlamaEngineTests/Fixtures/reference-NAM
     llama-cpp-python sdist), each run from position 0, and the top-K logits llama.cpp computes at
     every position;
   - continuations: fill-in-the-middle prompts (plain code prompts for models without FIM) and the
-    greedy continuation of up to 32 tokens, stopped at the model's end-of-generation tokens.
+    greedy continuation of up to 32 tokens, stopped at the model's end-of-generation tokens, with
+    llama.cpp's margin (top-1 minus top-2 logit) at each step, so a test can tell a near tie.
 The Swift tests read only the token ids and numbers, so CI needs neither llama.cpp nor the sources.
 
 llama.cpp settings (kept equal to the engine's defaults so differences are numerical only):
@@ -122,11 +123,14 @@ def main(names):
                 prompt = [bos, 32007] + tok(" " + prefix) + [32008] + tok(suffix) + [32009]
             else:
                 prompt = ([bos] if add_bos else []) + tok(prefix)
-            generated = []
+            generated, margins = [], []
             llm.reset()
             llm.eval(prompt)
             for _ in range(CONTINUATION_TOKENS):
-                token = int(np.argmax(llm.scores[llm.n_tokens - 1]))
+                logits = llm.scores[llm.n_tokens - 1]
+                token = int(np.argmax(logits))
+                top2 = np.partition(logits, -2)[-2:]
+                margins.append(round(float(top2[1] - top2[0]), 4))
                 if token in stop:
                     generated.append(token)
                     break
@@ -134,7 +138,7 @@ def main(names):
                 if len(generated) == CONTINUATION_TOKENS:
                     break
                 llm.eval([token])
-            continuations.append({"case": label, "prompt": prompt, "tokens": generated})
+            continuations.append({"case": label, "prompt": prompt, "tokens": generated, "margins": margins})
             print(f"{name}: {label}: {len(prompt)} prompt tokens -> {len(generated)}", file=sys.stderr)
 
         fixture = {
