@@ -55,7 +55,9 @@ static void *run(void *arg) {
     for (int rep = 0; rep < j->reps; rep++) {
         for (int c = 0; c < j->copies; c++) {
             const uint8_t *w = j->w + (size_t)c * j->rows * j->rb + r0 * j->rb;
-            if (j->batch == 1) {
+            if (j->batch == 1 && j->path == CK_PATH_AVX512 && j->k->mm && getenv("INFILL_BENCH_MM1")) {
+                j->k->mm(j->cols, w, j->rb, r1 - r0, j->act, j->xstride, 1, j->y + r0, j->rows);
+            } else if (j->batch == 1) {
                 j->k->f[j->path](j->cols, w, j->rb, r1 - r0, j->act, j->y + r0);
             } else if (j->path == CK_PATH_AVX512 && j->k->mm) {
                 j->k->mm(j->cols, w, j->rb, r1 - r0, j->act, j->xstride, j->batch, j->y + r0, j->rows);

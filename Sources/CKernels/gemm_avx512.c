@@ -19,6 +19,13 @@
 
 INL float h2f(ck_half h) { return _cvtsh_ss(h); }
 
+// Prefetch a super-block's worth of weights this far ahead (decode streams each row from memory once).
+INL void prefetch_ahead(const uint8_t *p) {
+    _mm_prefetch((const char *)p + 768, _MM_HINT_T0);
+    _mm_prefetch((const char *)p + 768 + 64, _MM_HINT_T0);
+    _mm_prefetch((const char *)p + 768 + 128, _MM_HINT_T0);
+}
+
 INL float hsum256(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
@@ -45,6 +52,7 @@ INL void row_qk45(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, flo
     const __m256i low4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *blk = w + i * bytes;
+        prefetch_ahead(blk);
         const ck_half *dd = (const ck_half *)blk;
         const uint8_t *qs = five ? ((const ck_block_q5_K *)blk)->qs : ((const ck_block_q4_K *)blk)->qs;
         uint32_t sm[4];
@@ -95,6 +103,7 @@ INL void row_q6_K(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, flo
                                            1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
     for (int64_t i = 0; i < nb; i++) {
         const ck_block_q6_K *b = (const ck_block_q6_K *)w + i;
+        prefetch_ahead((const uint8_t *)b);
         const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)b->scales));
         const __m512i scz = _mm512_castsi256_si512(sc16);
         // The -32 offset: -32 * scale_g * (sum of group g's activations), through the 16 bsums.
@@ -184,8 +193,8 @@ INL __m256i dec_q5_1(const ck_block_q5_1 *b) { return _mm256_or_si256(nibbles(b-
         for (int r = 0; r < R; r++) \
             for (int t = 0; t < T; t++) y[t * ldy + r] = hsum256(facc[r][t]) + mins[r][t]; \
     } \
-    void ck_matmul_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, \
-                                   size_t xs, int64_t batch, float *y, int64_t ldy) { \
+    INL void matmul_ymm_##type(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, \
+                                size_t xs, int64_t batch, float *y, int64_t ldy) { \
         const int64_t nb = ncols / CK_QK; \
         const uint8_t *wb = w, *xb = x; \
         for (int64_t r0 = 0; r0 < nrows; r0 += ROW_BLOCK) { \
@@ -210,6 +219,160 @@ DEFINE_GEMM32(q4_1, ck_block_q4_1, 0, 1)
 DEFINE_GEMM32(q5_0, ck_block_q5_0, 16, 0)
 DEFINE_GEMM32(q5_1, ck_block_q5_1, 0, 1)
 
+// MARK: 32-element mat-vec, four rows x two blocks per zmm step (the activation pair is loaded once
+// for four rows). Same arithmetic as the mat-mul above: unsigned weights, offset seeded exactly.
+
+// Two consecutive blocks' weights as 64 bytes in element order [A 0..31 | B 0..31].
+INL __m512i pair_nibbles(const uint8_t *qsA, const uint8_t *qsB) {
+    const __m256i q = _mm256_set_m128i(_mm_loadu_si128((const __m128i *)qsB), _mm_loadu_si128((const __m128i *)qsA));
+    const __m256i m = _mm256_set1_epi8(0x0F);
+    const __m512i z = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_and_si256(q, m)),
+                                         _mm256_and_si256(_mm256_srli_epi16(q, 4), m), 1); // [loA loB hiA hiB]
+    return _mm512_shuffle_i64x2(z, z, _MM_SHUFFLE(3, 1, 2, 0));                       // [loA hiA loB hiB]
+}
+INL __m512i pair_fifth(const uint8_t *qhA, const uint8_t *qhB) {
+    uint32_t a, b;
+    memcpy(&a, qhA, 4);
+    memcpy(&b, qhB, 4);
+    return _mm512_maskz_mov_epi8(((__mmask64)b << 32) | a, _mm512_set1_epi8(0x10));
+}
+INL __m512 pair_halves(ck_half a, ck_half b) {
+    return _mm512_cvtph_ps(_mm256_set_m128i(_mm_set1_epi16((short)b), _mm_set1_epi16((short)a)));
+}
+INL __m512i pdec_q8_0(const ck_block_q8_0 *b) {
+    const __m512i z = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)b[0].qs)),
+                                         _mm256_loadu_si256((const __m256i *)b[1].qs), 1);
+    return _mm512_xor_si512(z, _mm512_set1_epi8((char)0x80));
+}
+INL __m512i pdec_q4_0(const ck_block_q4_0 *b) { return pair_nibbles(b[0].qs, b[1].qs); }
+INL __m512i pdec_q4_1(const ck_block_q4_1 *b) { return pair_nibbles(b[0].qs, b[1].qs); }
+INL __m512i pdec_q5_0(const ck_block_q5_0 *b) {
+    return _mm512_or_si512(pair_nibbles(b[0].qs, b[1].qs), pair_fifth(b[0].qh, b[1].qh));
+}
+INL __m512i pdec_q5_1(const ck_block_q5_1 *b) {
+    return _mm512_or_si512(pair_nibbles(b[0].qs, b[1].qs), pair_fifth(b[0].qh, b[1].qh));
+}
+
+#define DEFINE_MATVEC32(type, BLOCK, OFFSET, HAS_MIN) \
+    INL void mv_##type(int64_t nb, const uint8_t *w, size_t rb, const ck_block_q8a *a, float *y, const int R) { \
+        __m512 acc[4]; \
+        for (int r = 0; r < R; r++) acc[r] = _mm512_setzero_ps(); \
+        int64_t i = 0; \
+        for (; i + 2 <= nb; i += 2) { \
+            const __m512i av = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)a[i].qs)), \
+                                                  _mm256_loadu_si256((const __m256i *)a[i + 1].qs), 1); \
+            const __m512i seed = _mm512_inserti64x4( \
+                _mm512_zextsi256_si512(_mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[i].sum))), \
+                _mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[i + 1].sum)), 1); \
+            const __m512 da = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(a[i].d)), \
+                                                 _mm256_set1_ps(a[i + 1].d), 1); \
+            /* HAS_MIN: activation sum * scale in lanes 0 and 8 only, so each block's min counts once. */ \
+            const __m512 sa = HAS_MIN ? _mm512_maskz_mov_ps(0x0101, _mm512_insertf32x8( \
+                _mm512_castps256_ps512(_mm256_set1_ps(a[i].d * (float)a[i].sum)), \
+                _mm256_set1_ps(a[i + 1].d * (float)a[i + 1].sum), 1)) : _mm512_setzero_ps(); \
+            for (int r = 0; r < R; r++) { \
+                const BLOCK *b = (const BLOCK *)(w + r * rb) + i; \
+                _mm_prefetch((const char *)b + 768, _MM_HINT_T0); \
+                const __m512i p = _mm512_dpbusd_epi32(seed, pdec_##type(b), av); \
+                acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(pair_halves(b[0].d, b[1].d), da), acc[r]); \
+                if (HAS_MIN) acc[r] = _mm512_fmadd_ps(pair_halves(((const ck_half *)&b[0])[1], ((const ck_half *)&b[1])[1]), \
+                                                      sa, acc[r]); \
+            } \
+        } \
+        float tail[4] = {0, 0, 0, 0}; \
+        if (i < nb) { /* odd block count: the last block through the one-block mat-mul step */ \
+            for (int r = 0; r < R; r++) rows_##type(1, w + r * rb + i * sizeof(BLOCK), rb, (const uint8_t *)(a + i), 0, \
+                                                    &tail[r], 0, 1, 1); \
+        } \
+        for (int r = 0; r < R; r++) y[r] = _mm512_reduce_add_ps(acc[r]) + tail[r]; \
+    } \
+    void ck_matvec_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, float *y) { \
+        const int64_t nb = ncols / CK_QK; \
+        const uint8_t *wb = w; \
+        int64_t r = 0; \
+        for (; r + 4 <= nrows; r += 4) mv_##type(nb, wb + r * rb, rb, x, y + r, 4); \
+        for (; r < nrows; r++) mv_##type(nb, wb + r * rb, rb, x, y + r, 1); \
+    }
+
+DEFINE_MATVEC32(q8_0, ck_block_q8_0, 128, 0)
+DEFINE_MATVEC32(q4_0, ck_block_q4_0, 8, 0)
+DEFINE_MATVEC32(q4_1, ck_block_q4_1, 0, 1)
+DEFINE_MATVEC32(q5_0, ck_block_q5_0, 16, 0)
+DEFINE_MATVEC32(q5_1, ck_block_q5_1, 0, 1)
+
+// MARK: 32-element mat-mul, four rows x four tokens x two blocks per zmm step: each weight pair is
+// decoded once for four tokens and each activation pair prepared once for four rows. An odd last block
+// goes through the one-block (ymm) kernel.
+
+#define DEFINE_GEMM32Z(type, BLOCK, OFFSET, HAS_MIN) \
+    INL void mm_##type(int64_t nb, const uint8_t *w, size_t rb, const uint8_t *x, size_t xs, float *y, int64_t ldy, \
+                       const int R, const int T) { \
+        __m512 acc[4][4]; \
+        for (int r = 0; r < R; r++) \
+            for (int t = 0; t < T; t++) acc[r][t] = _mm512_setzero_ps(); \
+        for (int64_t i = 0; i + 2 <= nb; i += 2) { \
+            __m512i wq[4]; \
+            __m512 dw[4], mw[4]; \
+            for (int r = 0; r < R; r++) { \
+                const BLOCK *b = (const BLOCK *)(w + r * rb) + i; \
+                wq[r] = pdec_##type(b); \
+                dw[r] = pair_halves(b[0].d, b[1].d); \
+                if (HAS_MIN) mw[r] = pair_halves(((const ck_half *)&b[0])[1], ((const ck_half *)&b[1])[1]); \
+            } \
+            for (int t = 0; t < T; t++) { \
+                const ck_block_q8a *a = (const ck_block_q8a *)(x + t * xs) + i; \
+                const __m512i av = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)a[0].qs)), \
+                                                      _mm256_loadu_si256((const __m256i *)a[1].qs), 1); \
+                const __m512i seed = _mm512_inserti64x4( \
+                    _mm512_zextsi256_si512(_mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[0].sum))), \
+                    _mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[1].sum)), 1); \
+                const __m512 da = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(a[0].d)), \
+                                                     _mm256_set1_ps(a[1].d), 1); \
+                const __m512 sa = HAS_MIN ? _mm512_maskz_mov_ps(0x0101, _mm512_insertf32x8( \
+                    _mm512_castps256_ps512(_mm256_set1_ps(a[0].d * (float)a[0].sum)), \
+                    _mm256_set1_ps(a[1].d * (float)a[1].sum), 1)) : _mm512_setzero_ps(); \
+                for (int r = 0; r < R; r++) { \
+                    const __m512i p = _mm512_dpbusd_epi32(seed, wq[r], av); \
+                    acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dw[r], da), acc[r][t]); \
+                    if (HAS_MIN) acc[r][t] = _mm512_fmadd_ps(mw[r], sa, acc[r][t]); \
+                } \
+            } \
+        } \
+        float tail[4][4] = {{0}}; \
+        if (nb & 1) { \
+            const int64_t i = nb - 1; \
+            for (int t = 0; t < T; t++) \
+                for (int r = 0; r < R; r++) \
+                    rows_##type(1, w + r * rb + i * sizeof(BLOCK), rb, x + t * xs + i * sizeof(ck_block_q8a), 0, \
+                                &tail[r][t], 0, 1, 1); \
+        } \
+        for (int r = 0; r < R; r++) \
+            for (int t = 0; t < T; t++) y[t * ldy + r] = _mm512_reduce_add_ps(acc[r][t]) + tail[r][t]; \
+    } \
+    void ck_matmul_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, \
+                                   size_t xs, int64_t batch, float *y, int64_t ldy) { \
+        const int64_t nb = ncols / CK_QK; \
+        const uint8_t *wb = w, *xb = x; \
+        if (batch < 4) { matmul_ymm_##type(ncols, w, rb, nrows, x, xs, batch, y, ldy); return; } \
+        for (int64_t r0 = 0; r0 < nrows; r0 += ROW_BLOCK) { \
+            const int64_t r1 = r0 + ROW_BLOCK < nrows ? r0 + ROW_BLOCK : nrows; \
+            int64_t t = 0; \
+            for (; t + 4 <= batch; t += 4) { \
+                int64_t r = r0; \
+                for (; r + 4 <= r1; r += 4) mm_##type(nb, wb + r * rb, rb, xb + t * xs, xs, y + t * ldy + r, ldy, 4, 4); \
+                for (; r < r1; r++) mm_##type(nb, wb + r * rb, rb, xb + t * xs, xs, y + t * ldy + r, ldy, 1, 4); \
+            } \
+            if (t < batch) matmul_ymm_##type(ncols, wb + r0 * rb, rb, r1 - r0, xb + t * xs, xs, batch - t, \
+                                             y + t * ldy + r0, ldy); \
+        } \
+    }
+
+DEFINE_GEMM32Z(q8_0, ck_block_q8_0, 128, 0)
+DEFINE_GEMM32Z(q4_0, ck_block_q4_0, 8, 0)
+DEFINE_GEMM32Z(q4_1, ck_block_q4_1, 0, 1)
+DEFINE_GEMM32Z(q5_0, ck_block_q5_0, 16, 0)
+DEFINE_GEMM32Z(q5_1, ck_block_q5_1, 0, 1)
+
 #define DEFINE_GEMM_K(type, ROW) \
     void ck_matmul_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, \
                                    size_t xs, int64_t batch, float *y, int64_t ldy) { \
@@ -229,6 +392,16 @@ DEFINE_GEMM32(q5_1, ck_block_q5_1, 0, 1)
 DEFINE_GEMM_K(q4_K, ROW_Q4K)
 DEFINE_GEMM_K(q5_K, ROW_Q5K)
 DEFINE_GEMM_K(q6_K, row_q6_K)
+
+// K-quant mat-vec on this path is the mat-mul with one token: 64-element zmm steps and vpdpwssd beat
+// the 4-row ymm kernel of quants_x86.inc (which quants_avx512.c leaves out for these types).
+#define DEFINE_MATVEC_K(type) \
+    void ck_matvec_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, float *y) { \
+        ck_matmul_##type##_avx512(ncols, w, rb, nrows, x, 0, 1, y, 0); \
+    }
+DEFINE_MATVEC_K(q4_K)
+DEFINE_MATVEC_K(q5_K)
+DEFINE_MATVEC_K(q6_K)
 
 #pragma clang attribute pop
 #else

@@ -10,6 +10,9 @@
 #define ck_bits_to_mask(bits) _mm256_movm_epi8((__mmask32)(bits))
 #include <immintrin.h>
 
+// The quantized types' mat-vec comes from gemm_avx512.c (zmm kernels); this file keeps the float ones.
+#define CK_SKIP_K_MATVEC
+#define CK_SKIP_32_MATVEC
 #include "quants_x86.inc"
 
 #pragma clang attribute pop

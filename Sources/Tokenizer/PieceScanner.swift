@@ -167,6 +167,13 @@ struct PieceScanner {
 
     /// Every leftmost match becomes a piece, and so does each stretch between matches.
     private mutating func regexSplit(_ pattern: Pattern, _ out: inout [Int32]) {
+        if case .trailingSpaces = pattern {  // one possible match: the run that ends the piece
+            var runStart = end
+            while runStart > start, classes[runStart - 1] & Self.space != 0 { runStart -= 1 }
+            emit(runStart, &out)
+            emit(end, &out)
+            return
+        }
         var pos = start
         while pos < end {
             if let matchEnd = match(pattern, at: pos) {
@@ -194,6 +201,8 @@ struct PieceScanner {
             let runStart = i
             while i < end, set.contains(cps[i], classes[i]) { i += 1 }
             return i > runStart ? i : nil
+        case .trailingSpaces:
+            return nil  // handled in regexSplit
         case .threeASCIIDigits:
             guard pos + 3 <= end else { return nil }
             for i in pos..<pos + 3 where !(0x30...0x39).contains(cps[i]) { return nil }

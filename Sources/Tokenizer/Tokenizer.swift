@@ -85,6 +85,8 @@ public struct Tokenizer: Sendable {
         return text.withUTF8 { vocabularyToken($0) }
     }
 
+    /// The stored `tokenizer.ggml.token_type`, except that tokens llama.cpp promotes to control
+    /// (end-of-generation and FIM tokens found by their text) read as `.control`.
     public func tokenType(_ id: Int32) -> TokenType {
         guard id >= 0, Int(id) < vocabularySize else { return .undefined }
         return types[Int(id)]
@@ -111,13 +113,19 @@ public struct Tokenizer: Sendable {
 
     /// Tokenizes `text`. Special tokens (control tokens such as "<|fim_prefix|>") are produced
     /// only with `parseSpecial: true`; otherwise such text is tokenized as plain characters.
-    public func encode(_ text: String, addBOS: Bool = false, parseSpecial: Bool = false) -> [Int32] {
+    /// `addSpacePrefix` overrides SentencePiece's dummy leading space (default: the model's
+    /// `addsSpacePrefix`, as llama.cpp); pass false to tokenize a piece of a larger text.
+    public func encode(_ text: String, addBOS: Bool = false, parseSpecial: Bool = false, addSpacePrefix: Bool? = nil) -> [Int32] {
         var text = text
-        return text.withUTF8 { encode(utf8: $0, addBOS: addBOS, parseSpecial: parseSpecial) }
+        return text.withUTF8 {
+            encode(utf8: $0, addBOS: addBOS, parseSpecial: parseSpecial, addSpacePrefix: addSpacePrefix)
+        }
     }
 
     /// Tokenizes UTF-8 bytes (which must be valid UTF-8).
-    public func encode(utf8 bytes: UnsafeBufferPointer<UInt8>, addBOS: Bool = false, parseSpecial: Bool = false) -> [Int32] {
+    public func encode(utf8 bytes: UnsafeBufferPointer<UInt8>, addBOS: Bool = false, parseSpecial: Bool = false,
+                       addSpacePrefix: Bool? = nil) -> [Int32] {
+        let spacePrefix = model == .sentencePiece && (addSpacePrefix ?? addsSpacePrefix)
         var output: [Int32] = []
         output.reserveCapacity(bytes.count / 3 + 2)
         if addBOS, let bos { output.append(bos) }
@@ -132,7 +140,7 @@ public struct Tokenizer: Sendable {
                 let text = UnsafeBufferPointer(rebasing: bytes[range])
                 switch model {
                 case .sentencePiece:
-                    encoder.encodeSentencePiece(text, spacePrefix: addsSpacePrefix && previousWasSpecial, into: &output)
+                    encoder.encodeSentencePiece(text, spacePrefix: spacePrefix && previousWasSpecial, into: &output)
                 case .bytePairEncoding:
                     encoder.encodeBytePair(text, into: &output)
                 }

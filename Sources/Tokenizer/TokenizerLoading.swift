@@ -70,8 +70,9 @@ extension Tokenizer {
         let padding = key("padding", nil)
         var eot = key("eot", nil)
         var eom = key("eom", nil)
+        // The deprecated prefix/suffix/middle keys win when present, as in llama.cpp's key order.
         var fim = [
-            key("fim_pre", key("prefix", nil)), key("fim_suf", key("suffix", nil)), key("fim_mid", key("middle", nil)),
+            key("prefix", key("fim_pre", nil)), key("suffix", key("fim_suf", nil)), key("middle", key("fim_mid", nil)),
             key("fim_pad", nil), key("fim_rep", nil), key("fim_sep", nil),
         ]
 

@@ -61,18 +61,20 @@ final class QuantKernelTests: XCTestCase {
         for traits in QuantTraits.all {
             let fixture = try loadFixture(traits.type)
             let rowBytes = traits.type.rowBytes(fixture.cols)!
-            var out = [Float](repeating: .nan, count: fixture.cols)
-            for r in 0..<fixture.rows {
-                fixture.raw.withUnsafeBytes { raw in
-                    out.withUnsafeMutableBufferPointer { dst in
-                        Kernels.dequantizeRow(traits.type, raw.baseAddress! + r * rowBytes, dst.baseAddress!,
-                                              count: fixture.cols)
+            for path in KernelPath.available {
+                var out = [Float](repeating: .nan, count: fixture.cols)
+                for r in 0..<fixture.rows {
+                    fixture.raw.withUnsafeBytes { raw in
+                        out.withUnsafeMutableBufferPointer { dst in
+                            Kernels.dequantizeRow(traits.type, raw.baseAddress! + r * rowBytes, dst.baseAddress!,
+                                                  count: fixture.cols, path: path)
+                        }
                     }
+                    let expected = fixture.floats[(r * fixture.cols)..<((r + 1) * fixture.cols)]
+                    let mismatches = zip(out, expected).enumerated().filter { $0.element.0.bitPattern != $0.element.1.bitPattern }
+                    XCTAssertTrue(mismatches.isEmpty,
+                                  "\(traits.type) \(path) row \(r): \(mismatches.count) elements differ from gguf-py, first at \(mismatches.first.map { "\($0.offset): \($0.element.0) vs \($0.element.1)" } ?? "")")
                 }
-                let expected = fixture.floats[(r * fixture.cols)..<((r + 1) * fixture.cols)]
-                let mismatches = zip(out, expected).enumerated().filter { $0.element.0.bitPattern != $0.element.1.bitPattern }
-                XCTAssertTrue(mismatches.isEmpty,
-                              "\(traits.type) row \(r): \(mismatches.count) elements differ from gguf-py, first at \(mismatches.first.map { "\($0.offset): \($0.element.0) vs \($0.element.1)" } ?? "")")
             }
         }
     }
@@ -157,13 +159,15 @@ final class QuantKernelTests: XCTestCase {
     }
 
     func testDotProductsOnEveryPathAgree() throws {
-        // 37 rows, 11 tokens: exercise row groups, row blocks and token tiles (8) with their remainders.
-        let rows = 37, cols = 1536, batch = 11
+        // 37 rows, 11 tokens: exercise row groups, row blocks and token tiles (8) with their remainders;
+        // 1568 columns = 49 blocks of 32, an odd count for the two-block steps.
+        let rows = 37, batch = 11
         var random = Random(state: 42)
         let paths = KernelPath.available
         XCTAssertTrue(paths.contains(.scalar))
         for traits in QuantTraits.all {
             let type = traits.type
+            let cols = traits.blockSize == 256 ? 1536 : 1568
             let fixture = try loadFixture(type)
             // Float types: random normal weights (random bits would overflow the dot); quantized types:
             // random blocks of the fixture.
@@ -216,6 +220,27 @@ final class QuantKernelTests: XCTestCase {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    func testActivationQuantizationIsIdenticalOnEveryPath() {
+        let cols = 2048, batch = 3
+        var random = Random(state: 7)
+        var input = (0..<(cols * batch)).map { _ in random.normal() }
+        for c in 256..<512 { input[c] = 0 }          // ties of opposite sign decide the q8_K scale's sign
+        input[300] = -2
+        input[301] = 2
+        for c in 512..<544 { input[c] = 0 }          // an all-zero block
+        for c in stride(from: 1000, to: input.count, by: 97) { input[c] = -input[c - 1] }
+        for format in [ActivationFormat.q8a, .q8K] {
+            var reference: [UInt8] = []
+            for path in KernelPath.available {
+                let x = QuantizedActivations(maxCols: cols, maxBatch: batch)
+                input.withUnsafeBufferPointer { x.quantize($0.baseAddress!, cols: cols, batch: batch, format: format, path: path) }
+                let bytes = [UInt8](UnsafeRawBufferPointer(start: x.base, count: x.stride * batch))
+                if path == .scalar { reference = bytes }
+                XCTAssertEqual(bytes, reference, "\(format) activations on \(path) differ from scalar")
             }
         }
     }

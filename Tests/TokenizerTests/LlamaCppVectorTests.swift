@@ -27,6 +27,7 @@ final class LlamaCppVectorTests: XCTestCase {
     func testDeepseekCoder() throws { try check("deepseek-coder") }
     func testStarcoder() throws { try check("starcoder") }
     func testGPT2() throws { try check("gpt-2") }
+    func testDeepseekLLM() throws { try check("deepseek-llm") }
     func testFalcon() throws { try check("falcon") }
     func testMPT() throws { try check("mpt") }
     func testRefact() throws { try check("refact") }

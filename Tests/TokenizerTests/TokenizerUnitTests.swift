@@ -78,5 +78,36 @@ final class TokenizerUnitTests: XCTestCase {
             XCTAssertEqual(t.decode(t.encode(text)), text)
         }
         XCTAssertEqual(t.encode("Hello", addBOS: true).first, 1)
+        // Without the dummy prefix, "Hello" is not "▁Hello".
+        let hello = t.encode("Hello", addSpacePrefix: false)
+        XCTAssertNotEqual(hello, t.encode("Hello"))
+        XCTAssertEqual(t.encode(" Hello", addSpacePrefix: false), t.encode("Hello"))
+        XCTAssertEqual(String(decoding: hello.flatMap { t.tokenBytes($0) }, as: UTF8.self), "Hello")
+    }
+}
+
+/// Long runs that become one pre-tokenizer word (or, for SentencePiece, one fragment) must not
+/// blow up: the merge loops are O(n log n).
+final class LongInputTests: XCTestCase {
+    func testLongWordsRoundTrip() throws {
+        let qwen = try TestData.model("qwen2.5-coder-0.5b")
+        let spm = try TestData.vocab("llama-spm")
+        let inputs = [
+            String(repeating: "=", count: 100_000),
+            String(repeating: " ", count: 100_000) + "x",
+            String(repeating: "ab", count: 50_000),
+            String(repeating: "😀", count: 20_000),
+            String(repeating: "<|fim_prefix|>", count: 5_000),
+        ]
+        for text in inputs {
+            XCTAssertEqual(qwen.decode(qwen.encode(text)), text)
+            XCTAssertEqual(spm.decode(spm.encode(text)), text)
+        }
+        XCTAssertEqual(qwen.encode(String(repeating: "<|fim_prefix|>", count: 5_000), parseSpecial: true),
+                       Array(repeating: 151659, count: 5_000))
+        XCTAssertEqual(qwen.encode(""), [])
+        XCTAssertEqual(spm.encode(""), [])
+        XCTAssertEqual(qwen.decode([]), "")
+        XCTAssertEqual(qwen.decode([-1, 999_999]), "")
     }
 }

@@ -34,11 +34,14 @@ int ck_cpu_supports(int path);
 float ck_fp16_to_fp32(ck_half h);
 ck_half ck_fp32_to_fp16(float f); // round to nearest even
 
-// MARK: activation quantization (scalar; activations are small next to the weights)
+// MARK: activation quantization
 
 void ck_quantize_f32(const float *x, void *dst, int64_t n);  // plain copy
 void ck_quantize_q8a(const float *x, void *dst, int64_t n);  // n % 32 == 0
 void ck_quantize_q8_K(const float *x, void *dst, int64_t n); // n % 256 == 0
+// The same, with AVX-512; bit-identical output.
+void ck_quantize_q8a_avx512(const float *x, void *dst, int64_t n);
+void ck_quantize_q8_K_avx512(const float *x, void *dst, int64_t n);
 
 // MARK: dequantization (reference, bit-exact with gguf-py)
 
@@ -53,6 +56,17 @@ void ck_dequant_q5_1(const void *src, float *dst, int64_t n);
 void ck_dequant_q4_K(const void *src, float *dst, int64_t n);
 void ck_dequant_q5_K(const void *src, float *dst, int64_t n);
 void ck_dequant_q6_K(const void *src, float *dst, int64_t n);
+// The same with AVX-512, bit-identical.
+void ck_dequant_f16_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_bf16_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q8_0_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q4_0_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q4_1_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q5_0_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q5_1_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q4_K_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q5_K_avx512(const void *src, float *dst, int64_t n);
+void ck_dequant_q6_K_avx512(const void *src, float *dst, int64_t n);
 
 // MARK: mat-vec kernels, one per type and path
 

@@ -23,10 +23,10 @@ public enum Kernels {
 
     /// dst[0..<count] = the first `count` dequantized elements at `src`; count is a multiple of the block size.
     public static func dequantizeRow(_ type: GGMLType, _ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>,
-                                     count: Int) {
+                                     count: Int, path: KernelPath = .active) {
         let traits = traitsOrFail(type, "dequantizeRow")
         precondition(count % traits.blockSize == 0, "dequantizeRow: \(count) is not a multiple of \(type)'s block size")
-        traits.dequantize(src, dst, Int64(count))
+        traits.dequantize(path)(src, dst, Int64(count))
     }
 
     // MARK: explicit path (tests and benchmarks compare paths)

@@ -28,11 +28,13 @@ public enum ActivationFormat: Sendable, Equatable {
     /// Bytes for one activation row of `cols` elements.
     public func rowBytes(_ cols: Int) -> Int { cols / blockSize * blockBytes }
 
-    var quantize: ck_quant_act_fn {
+    /// The quantizer on `path`; every path writes identical bytes.
+    func quantize(_ path: KernelPath) -> ck_quant_act_fn {
+        let simd = path == .avx512
         switch self {
         case .f32: return ck_quantize_f32
-        case .q8a: return ck_quantize_q8a
-        case .q8K: return ck_quantize_q8_K
+        case .q8a: return simd ? ck_quantize_q8a_avx512 : ck_quantize_q8a
+        case .q8K: return simd ? ck_quantize_q8_K_avx512 : ck_quantize_q8_K
         }
     }
 }
@@ -40,69 +42,91 @@ public enum ActivationFormat: Sendable, Equatable {
 /// Per-type kernel traits, as ggml's type_traits: adding a weight type is one block struct and one
 /// reference kernel in CKernels, one SIMD kernel per path, and one row in `QuantTraits.all`.
 public struct QuantTraits: Sendable {
+    /// One kernel per path: (scalar, avx2, avx512); nil where a path has none of its own.
+    public typealias PerPath<Kernel> = (scalar: Kernel?, avx2: Kernel?, avx512: Kernel?)
+
     public let type: GGMLType
     /// The activation layout the dot product pairs with.
     public let activation: ActivationFormat
-    let dequantize: ck_dequant_fn
-    /// Mat-vec kernel per path (indexed by KernelPath.rawValue); nil where the path has none.
-    let matVecs: [ck_matvec_fn?]
-    /// Dedicated mat-mul kernel per path; nil: the path's mat-vec over cache-sized row tiles.
-    let matMuls: [ck_matmul_fn?]
+    private let dequantizes: [ck_dequant_fn?]
+    private let matVecs: [ck_matvec_fn?]
+    private let matMuls: [ck_matmul_fn?]
 
     public var blockSize: Int { type.blockSize }
     public var blockBytes: Int { type.blockBytes }
 
-    func matVec(_ path: KernelPath) -> ck_matvec_fn {
-        // A path without its own kernel for this type runs the next slower one.
-        var index = path.rawValue
-        while index > 0, matVecs[index] == nil { index -= 1 }
-        return matVecs[index]!
-    }
+    /// Dequantization on `path` (bit-identical on every path); a path without its own uses the next slower.
+    func dequantize(_ path: KernelPath) -> ck_dequant_fn { Self.pick(dequantizes, path)! }
 
+    /// Mat-vec kernel on `path`, or the next slower path's.
+    func matVec(_ path: KernelPath) -> ck_matvec_fn { Self.pick(matVecs, path)! }
+
+    /// Dedicated mat-mul kernel on exactly `path`; nil: the path's mat-vec over cache-sized row tiles.
     func matMul(_ path: KernelPath) -> ck_matmul_fn? { matMuls[path.rawValue] }
 
-    init(_ type: GGMLType, _ activation: ActivationFormat, _ dequantize: ck_dequant_fn,
-         scalar: ck_matvec_fn, avx2: ck_matvec_fn?, avx512: ck_matvec_fn?, avx512MatMul: ck_matmul_fn? = nil) {
+    private static func pick<Kernel>(_ kernels: [Kernel?], _ path: KernelPath) -> Kernel? {
+        var index = path.rawValue
+        while index > 0, kernels[index] == nil { index -= 1 }
+        return kernels[index]
+    }
+
+    init(_ type: GGMLType, _ activation: ActivationFormat, dequantize: PerPath<ck_dequant_fn>,
+         matVec: PerPath<ck_matvec_fn>, matMul: PerPath<ck_matmul_fn>) {
+        precondition(dequantize.scalar != nil && matVec.scalar != nil, "\(type): the scalar reference kernels are required")
         self.type = type
         self.activation = activation
-        self.dequantize = dequantize
-        self.matVecs = [scalar, avx2, avx512]
-        self.matMuls = [nil, nil, avx512MatMul]
+        dequantizes = [dequantize.scalar, dequantize.avx2, dequantize.avx512]
+        matVecs = [matVec.scalar, matVec.avx2, matVec.avx512]
+        matMuls = [matMul.scalar, matMul.avx2, matMul.avx512]
     }
 
     /// The table: every weight type the engine can multiply. (The SIMD symbols exist on every
     /// architecture; off x86-64 they are never selected, see ck_cpu_supports.)
     public static let all: [QuantTraits] = [
-        QuantTraits(.f32, .f32, ck_dequant_f32,
-                    scalar: ck_matvec_f32_scalar, avx2: ck_matvec_f32_avx2, avx512: ck_matvec_f32_avx512),
-        QuantTraits(.f16, .f32, ck_dequant_f16,
-                    scalar: ck_matvec_f16_scalar, avx2: ck_matvec_f16_avx2, avx512: ck_matvec_f16_avx512),
-        QuantTraits(.bf16, .f32, ck_dequant_bf16,
-                    scalar: ck_matvec_bf16_scalar, avx2: ck_matvec_bf16_avx2, avx512: ck_matvec_bf16_avx512),
-        QuantTraits(.q8_0, .q8a, ck_dequant_q8_0,
-                    scalar: ck_matvec_q8_0_scalar, avx2: ck_matvec_q8_0_avx2, avx512: ck_matvec_q8_0_avx512,
-                    avx512MatMul: ck_matmul_q8_0_avx512),
-        QuantTraits(.q4_0, .q8a, ck_dequant_q4_0,
-                    scalar: ck_matvec_q4_0_scalar, avx2: ck_matvec_q4_0_avx2, avx512: ck_matvec_q4_0_avx512,
-                    avx512MatMul: ck_matmul_q4_0_avx512),
-        QuantTraits(.q4_1, .q8a, ck_dequant_q4_1,
-                    scalar: ck_matvec_q4_1_scalar, avx2: ck_matvec_q4_1_avx2, avx512: ck_matvec_q4_1_avx512,
-                    avx512MatMul: ck_matmul_q4_1_avx512),
-        QuantTraits(.q5_0, .q8a, ck_dequant_q5_0,
-                    scalar: ck_matvec_q5_0_scalar, avx2: ck_matvec_q5_0_avx2, avx512: ck_matvec_q5_0_avx512,
-                    avx512MatMul: ck_matmul_q5_0_avx512),
-        QuantTraits(.q5_1, .q8a, ck_dequant_q5_1,
-                    scalar: ck_matvec_q5_1_scalar, avx2: ck_matvec_q5_1_avx2, avx512: ck_matvec_q5_1_avx512,
-                    avx512MatMul: ck_matmul_q5_1_avx512),
-        QuantTraits(.q4_K, .q8K, ck_dequant_q4_K,
-                    scalar: ck_matvec_q4_K_scalar, avx2: ck_matvec_q4_K_avx2, avx512: ck_matvec_q4_K_avx512,
-                    avx512MatMul: ck_matmul_q4_K_avx512),
-        QuantTraits(.q5_K, .q8K, ck_dequant_q5_K,
-                    scalar: ck_matvec_q5_K_scalar, avx2: ck_matvec_q5_K_avx2, avx512: ck_matvec_q5_K_avx512,
-                    avx512MatMul: ck_matmul_q5_K_avx512),
-        QuantTraits(.q6_K, .q8K, ck_dequant_q6_K,
-                    scalar: ck_matvec_q6_K_scalar, avx2: ck_matvec_q6_K_avx2, avx512: ck_matvec_q6_K_avx512,
-                    avx512MatMul: ck_matmul_q6_K_avx512),
+        QuantTraits(.f32, .f32,
+                    dequantize: (ck_dequant_f32, nil, nil),
+                    matVec: (ck_matvec_f32_scalar, ck_matvec_f32_avx2, ck_matvec_f32_avx512),
+                    matMul: (nil, nil, nil)),
+        QuantTraits(.f16, .f32,
+                    dequantize: (ck_dequant_f16, nil, ck_dequant_f16_avx512),
+                    matVec: (ck_matvec_f16_scalar, ck_matvec_f16_avx2, ck_matvec_f16_avx512),
+                    matMul: (nil, nil, nil)),
+        QuantTraits(.bf16, .f32,
+                    dequantize: (ck_dequant_bf16, nil, ck_dequant_bf16_avx512),
+                    matVec: (ck_matvec_bf16_scalar, ck_matvec_bf16_avx2, ck_matvec_bf16_avx512),
+                    matMul: (nil, nil, nil)),
+        QuantTraits(.q8_0, .q8a,
+                    dequantize: (ck_dequant_q8_0, nil, ck_dequant_q8_0_avx512),
+                    matVec: (ck_matvec_q8_0_scalar, ck_matvec_q8_0_avx2, ck_matvec_q8_0_avx512),
+                    matMul: (nil, nil, ck_matmul_q8_0_avx512)),
+        QuantTraits(.q4_0, .q8a,
+                    dequantize: (ck_dequant_q4_0, nil, ck_dequant_q4_0_avx512),
+                    matVec: (ck_matvec_q4_0_scalar, ck_matvec_q4_0_avx2, ck_matvec_q4_0_avx512),
+                    matMul: (nil, nil, ck_matmul_q4_0_avx512)),
+        QuantTraits(.q4_1, .q8a,
+                    dequantize: (ck_dequant_q4_1, nil, ck_dequant_q4_1_avx512),
+                    matVec: (ck_matvec_q4_1_scalar, ck_matvec_q4_1_avx2, ck_matvec_q4_1_avx512),
+                    matMul: (nil, nil, ck_matmul_q4_1_avx512)),
+        QuantTraits(.q5_0, .q8a,
+                    dequantize: (ck_dequant_q5_0, nil, ck_dequant_q5_0_avx512),
+                    matVec: (ck_matvec_q5_0_scalar, ck_matvec_q5_0_avx2, ck_matvec_q5_0_avx512),
+                    matMul: (nil, nil, ck_matmul_q5_0_avx512)),
+        QuantTraits(.q5_1, .q8a,
+                    dequantize: (ck_dequant_q5_1, nil, ck_dequant_q5_1_avx512),
+                    matVec: (ck_matvec_q5_1_scalar, ck_matvec_q5_1_avx2, ck_matvec_q5_1_avx512),
+                    matMul: (nil, nil, ck_matmul_q5_1_avx512)),
+        QuantTraits(.q4_K, .q8K,
+                    dequantize: (ck_dequant_q4_K, nil, ck_dequant_q4_K_avx512),
+                    matVec: (ck_matvec_q4_K_scalar, ck_matvec_q4_K_avx2, ck_matvec_q4_K_avx512),
+                    matMul: (nil, nil, ck_matmul_q4_K_avx512)),
+        QuantTraits(.q5_K, .q8K,
+                    dequantize: (ck_dequant_q5_K, nil, ck_dequant_q5_K_avx512),
+                    matVec: (ck_matvec_q5_K_scalar, ck_matvec_q5_K_avx2, ck_matvec_q5_K_avx512),
+                    matMul: (nil, nil, ck_matmul_q5_K_avx512)),
+        QuantTraits(.q6_K, .q8K,
+                    dequantize: (ck_dequant_q6_K, nil, ck_dequant_q6_K_avx512),
+                    matVec: (ck_matvec_q6_K_scalar, ck_matvec_q6_K_avx2, ck_matvec_q6_K_avx512),
+                    matMul: (nil, nil, ck_matmul_q6_K_avx512)),
     ]
 
     /// Traits of `type`, or nil when the engine has no kernels for it.

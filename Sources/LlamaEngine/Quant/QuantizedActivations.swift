@@ -40,8 +40,9 @@ public final class QuantizedActivations: @unchecked Sendable {
         quantize(x, cols: cols, batch: batch, format: traits.activation)
     }
 
-    /// Same, naming the activation layout directly.
-    public func quantize(_ x: UnsafePointer<Float>, cols: Int, batch: Int, format: ActivationFormat) {
+    /// Same, naming the activation layout directly (and, for tests, the kernel path).
+    public func quantize(_ x: UnsafePointer<Float>, cols: Int, batch: Int, format: ActivationFormat,
+                         path: KernelPath = .active) {
         precondition(cols <= maxCols && batch <= maxBatch,
                      "QuantizedActivations: \(batch)x\(cols) exceeds the allocated \(maxBatch)x\(maxCols)")
         precondition(cols % format.blockSize == 0,
@@ -50,7 +51,7 @@ public final class QuantizedActivations: @unchecked Sendable {
         self.cols = cols
         self.batch = batch
         stride = format.rowBytes(cols)
-        let kernel = format.quantize
+        let kernel = format.quantize(path)
         for t in 0..<batch {
             kernel(x + t * cols, storage + t * stride, Int64(cols))
         }
