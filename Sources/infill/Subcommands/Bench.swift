@@ -13,7 +13,7 @@ struct Bench: ParsableCommand {
     )
 
     @Option(help: "A GGUF path or a pinned model name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b, smollm2-135m).")
-    var model: String = ModelLocator.defaultModel
+    var model: String = ModelLocator.defaultName
 
     @Option(help: "Threads (default: all cores).")
     var threads: Int?
@@ -39,7 +39,7 @@ struct Bench: ParsableCommand {
             throw ValidationError("--prompts must be a comma-separated list of positive lengths")
         }
         do {
-            let llama = try LlamaModel(path: ModelLocator.resolve(model))
+            let llama = try LlamaModel(path: model)
             let decodePrompt = 128
             let longest = max(lengths.max()!, decodePrompt + decode + 1)
             let session = try Session(model: llama, options: SessionOptions(

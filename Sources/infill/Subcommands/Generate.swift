@@ -10,7 +10,7 @@ struct Generate: ParsableCommand {
     )
 
     @Option(help: "A GGUF path or a pinned model name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b, smollm2-135m).")
-    var model: String = ModelLocator.defaultModel
+    var model: String = ModelLocator.defaultName
 
     @Option(help: "The prompt text.")
     var prompt: String
@@ -48,7 +48,7 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         do {
-            let llama = try LlamaModel(path: ModelLocator.resolve(model))
+            let llama = try LlamaModel(path: model)
             let session = try Session(model: llama, options: SessionOptions(contextLength: context, threads: threads))
             let tokenizer = llama.tokenizer
             let tokens = tokenizer.encode(prompt, addBOS: tokenizer.addsBOS, parseSpecial: special)
