@@ -47,10 +47,13 @@ public struct CompletionPlan: Sendable {
         streamingStop = StreamingStop(context: trimContext)
     }
 
-    /// The edit for the generated text (as decoded so far or in full); nil when nothing is worth
-    /// showing.
-    public func edit(for generated: String) -> CompletionEdit? {
-        Trimmer.trim(generated, context: trimContext)
+    /// The edit for the generated text; nil when nothing is worth showing. `truncated`: generation
+    /// hit the token limit (or a time limit mid-line) rather than ending by itself or by
+    /// `shouldStop`, so its last line may be cut off.
+    public func edit(for generated: String, truncated: Bool = false) -> CompletionEdit? {
+        var context = trimContext
+        context.truncated = truncated
+        return Trimmer.trim(generated, context: context)
     }
 
     /// Whether generation can stop now (call between tokens with everything decoded so far).

@@ -61,4 +61,32 @@ final class TokenizerVocabularyTests: XCTestCase {
             XCTAssertFalse(vocabulary.tokenizer.tokenText(ids[0]).hasPrefix("▁") && !text.hasPrefix(" "), text)
         }
     }
+
+    /// Typing a line character by character into a 300-line file, with another file as context: the
+    /// share of each prompt's tokens that the previous prompt already had (the engine's KV reuse).
+    func testKeystrokePromptReuseWithTheRealTokenizer() throws {
+        let vocabulary = try vocabulary(model: "qwen2.5-coder-0.5b")
+        let builder = PromptBuilder(tokens: try FIMTokens.detect(in: vocabulary, model: "qwen"), budget: PromptBudget())
+        var file = "import math\n\n"
+        for n in 0..<60 {
+            file += "def f\(n)(x, y=\(n)):\n    \"\"\"Scale x by \(n).\"\"\"\n    z = math.sqrt(x * x + y * y)\n    return z * \(n)\n\n"
+        }
+        let other = ContextFile(path: "util.py", text: (0..<40).map { "CONSTANT_\($0) = \($0 * 7)\n" }.joined())
+        var shares: [Double] = []
+        var previous: [Int32] = []
+        var typed = ""
+        for character in "result = f12(3.0, y=4.0) + f7(1.0)" {
+            typed.append(character)
+            let prompt = builder.build(FIMRequest(prefix: file + typed, suffix: "\n\nprint(result)\n", path: "main.py",
+                                                  repositoryName: "demo", context: [other]), vocabulary: vocabulary)
+            if !previous.isEmpty {
+                let common = zip(previous, prompt.tokens).prefix(while: { $0 == $1 }).count
+                shares.append(Double(common) / Double(prompt.tokens.count))
+            }
+            previous = prompt.tokens
+        }
+        let mean = shares.reduce(0, +) / Double(shares.count)
+        print("keystroke prompt reuse (Qwen tokenizer, \(previous.count)-token prompt): mean \(mean), min \(shares.min()!)")
+        XCTAssertGreaterThanOrEqual(mean, 0.9)
+    }
 }

@@ -3,7 +3,7 @@
 //
 //   pass: suffixOverlap            which pass (or `pipeline`, `streaming`)
 //   about: one line on the user-visible bug
-//   options: policy=singleLine lineEnding=crlf indent=tabs:4 stop=<|endoftext|> replaced=1
+//   options: policy=singleLine lineEnding=crlf indent=tabs:4 stop=<|endoftext|> replaced=1 truncated
 //   === prefix / === suffix / === middle / === expected   sections; `∅` alone means "dropped"
 //
 // In sections `␣` is a space, `⇥` a tab and `␍` a carriage return, so trailing whitespace is visible.
@@ -70,6 +70,7 @@ struct TrimFixture {
             context.indentStyle = IndentStyle(usesTabs: parts[0] == "tabs", tabSize: parts.count > 1 ? Int(parts[1])! : 4)
         }
         if let stop = options["stop"] { context.stopStrings = stop.split(separator: ",").map(String.init) }
+        context.truncated = options["truncated"] != nil
         return context
     }
 }

@@ -21,10 +21,13 @@ public struct TrimContext: Sendable, Equatable {
     public var policy: LinePolicy
     /// Texts that end the middle (stop tokens' names, a docstring closer).
     public var stopStrings: [String]
+    /// True when generation hit the token limit instead of ending by itself: the last line may be
+    /// cut off mid-way.
+    public var truncated: Bool
 
     public init(
         prefix: String, suffix: String, lineEnding: LineEnding = .lf, indentStyle: IndentStyle? = nil,
-        policy: LinePolicy = .auto, stopStrings: [String] = []
+        policy: LinePolicy = .auto, stopStrings: [String] = [], truncated: Bool = false
     ) {
         // The passes work on "\n"; the document's own ending comes back in the last pass.
         self.prefix = LineEnding.normalized(prefix)
@@ -33,6 +36,7 @@ public struct TrimContext: Sendable, Equatable {
         self.indentStyle = indentStyle
         self.policy = policy
         self.stopStrings = stopStrings
+        self.truncated = truncated
     }
 
     /// Text of the cursor's line left of the cursor.
@@ -71,7 +75,7 @@ public struct TrimContext: Sendable, Equatable {
     /// The first non-blank line of the suffix without whitespace, when it holds a letter or digit: a
     /// middle line equal to it means the model has reached code the document already has.
     public var suffixFirstCodeLine: String? {
-        guard let line = Text.lines(suffix).first(where: { !Text.isBlank($0) }) else { return nil }
+        guard let line = Text.firstNonBlankLine(suffix) else { return nil }
         let squeezed = Text.squeezed(line)
         return squeezed.contains(where: { $0.isLetter || $0.isNumber }) ? squeezed : nil
     }
@@ -103,6 +107,19 @@ enum Text {
     }
 
     static func isBlank<S: StringProtocol>(_ line: S) -> Bool { line.allSatisfy(isWhitespace) }
+
+    /// The first line of `text` with a non-whitespace character, found without splitting the rest
+    /// (suffixes can be whole files and this runs between tokens).
+    static func firstNonBlankLine(_ text: String) -> Substring? {
+        var start = text.startIndex
+        while start < text.endIndex {
+            let end = text[start...].firstIndex(of: "\n") ?? text.endIndex
+            let line = text[start..<end]
+            if !isBlank(line) { return line }
+            start = end < text.endIndex ? text.index(after: end) : end
+        }
+        return nil
+    }
 
     /// `text` without any whitespace, for whitespace-insensitive comparison.
     static func squeezed<S: StringProtocol>(_ text: S) -> String { String(text.filter { !isWhitespace($0) }) }

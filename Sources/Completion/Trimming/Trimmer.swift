@@ -19,7 +19,9 @@ public enum Trimmer {
     /// suffix overlap (on the final shape of the tail), then formatting.
     public static let passes: [(name: String, run: @Sendable (String, TrimContext) -> String)] = [
         ("stopStrings", Trim.cutAtStopStrings),
+        ("truncatedLine", Trim.truncatedLine),
         ("singleLine", Trim.singleLine),
+        ("existingBlockBody", Trim.existingBlockBody),
         ("indentationStop", Trim.indentationStop),
         ("repeatedLines", Trim.cutRepeatedLines),
         ("suffixOverlap", Trim.removeSuffixOverlap),

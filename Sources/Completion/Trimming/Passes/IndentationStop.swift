@@ -1,7 +1,7 @@
 extension Trim {
     /// Ends a multi-line middle at the first line that leaves the cursor's block: a line indented less
     /// than the cursor's line (or, when the cursor's line opens a block with `:` `{` `(` `[`, a line
-    /// not indented deeper than it). A dedented line made only of closers (`}`, `)`, `end`) is kept as
+    /// not indented deeper than it; on a blank line, less than the middle's own first line). A dedented line made only of closers (`}`, `)`, `end`) is kept as
     /// the block's end, and the middle stops after it. Without this the model writes the next
     /// function too.
     public static func indentationStop(_ middle: String, _ context: TrimContext) -> String {
@@ -13,14 +13,15 @@ extension Trim {
     static func indentationCut(_ middle: String, _ context: TrimContext, streaming: Bool = false) -> String.Index? {
         let tabSize = context.indentStyle?.tabSize ?? 4
         let before = context.lineBeforeCursor
-        let reference = Text.indentWidth(before, tabSize: tabSize)
-        let trimmedBefore = before.trimmingTrailingWhitespace()
-        let opensBlock = !Text.isBlank(before)
-            && (["{", "(", "[", ":"].contains(where: { trimmedBefore.hasSuffix($0) })
-                || trimmedBefore.hasSuffix(" do") || trimmedBefore.hasSuffix(" then"))
-
         let lines = Text.lines(middle)
         guard lines.count > 1 else { return nil }
+        // On a blank line the middle's first line sets the block's level (the cursor may sit at
+        // column 0 of a line whose code the model indents itself).
+        let reference = Text.isBlank(before) && !Text.isBlank(lines[0])
+            ? Text.indentWidth(String(before) + lines[0], tabSize: tabSize)
+            : Text.indentWidth(before, tabSize: tabSize)
+        let opensBlock = !Text.isBlank(before) && Trim.opensBlock(before)
+
         for (number, line) in lines.enumerated().dropFirst() where !Text.isBlank(line) {
             let isLast = number == lines.count - 1
             // While streaming, a last line still being written may not show its full indentation yet.

@@ -8,8 +8,11 @@ extension Trim {
     /// document better balanced (the `)` duplicates the one right of the cursor) and stays if it
     /// closes something the middle opened. Other text goes when it matches, on a word boundary.
     public static func removeSuffixOverlap(_ middle: String, _ context: TrimContext) -> String {
-        let target = Array(Text.squeezed(context.suffix.prefix(4 * middle.count + 64)))
-        guard !target.isEmpty, !middle.isEmpty else { return middle }
+        guard !middle.isEmpty else { return middle }
+        // Tails starting a line are compared with the suffix; tails inside a line only with the rest
+        // of the cursor's line (an auto-paired `)`), never with code on later lines.
+        let wholeSuffix = Array(Text.squeezed(context.suffix.prefix(4 * middle.count + 64)))
+        let restOfLine = context.insertsLinesAbove ? [] : Array(Text.squeezed(context.lineAfterCursor))
 
         // Non-whitespace characters of the middle, and where each character's tail starts in them.
         let indices = Array(middle.indices)
@@ -31,8 +34,14 @@ extension Trim {
         // document already has and whatever follows is a guess past the hole.
         let lineCut = suffixLineCut(middle, context)
 
-        for position in 0..<characters.count where isCandidate(position, characters) {
+        var atLineStart = true
+        for position in 0..<characters.count {
+            let c = characters[position]
+            defer { atLineStart = c == "\n" || (atLineStart && Text.isWhitespace(c)) }
             if let lineCut, indices[position] >= lineCut { break }
+            guard !Text.isWhitespace(c) else { continue }
+            if !atLineStart, position > 0, Text.isIdentifier(characters[position - 1]), Text.isIdentifier(c) { continue }
+            let target = atLineStart ? wholeSuffix : restOfLine
             let tail = squeezed[squeezedStart[position]...]
             guard !tail.isEmpty, tail.count <= target.count, tail.first == target.first,
                   tail.elementsEqual(target.prefix(tail.count))
@@ -62,13 +71,6 @@ extension Trim {
             return line.startIndex
         }
         return nil
-    }
-
-    /// Cut positions: the start, and every non-whitespace character that does not continue a word.
-    private static func isCandidate(_ position: Int, _ characters: [Character]) -> Bool {
-        guard position > 0 else { return true }
-        let a = characters[position - 1], b = characters[position]
-        return !Text.isWhitespace(b) && !(Text.isIdentifier(a) && Text.isIdentifier(b))
     }
 
     /// How many characters right of the cursor the completion should replace: auto-inserted closers
