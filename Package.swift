@@ -31,7 +31,8 @@ let package = Package(
         // MARK: Engine
         .target(name: "GGUF"),
         .target(name: "Tokenizer", dependencies: ["GGUF"]),
-        .target(name: "LlamaEngine", dependencies: ["GGUF", "Tokenizer", "CKernels", "COpenBLAS"]),
+        // OpenBLAS is loaded at run time (dlopen), not linked: its core type must be chosen before it loads.
+        .target(name: "LlamaEngine", dependencies: ["GGUF", "Tokenizer", "CKernels"]),
 
         // MARK: Language server
         .target(name: "LSPProtocol"),
@@ -55,7 +56,11 @@ let package = Package(
         .target(name: "InfillTestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "InfillTestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["InfillTestSupport", "Tokenizer", "GGUF"]),
-        .testTarget(name: "LlamaEngineTests", dependencies: ["InfillTestSupport", "LlamaEngine", "GGUF", "Tokenizer", "CKernels"]),
+        .testTarget(
+            name: "LlamaEngineTests",
+            dependencies: ["InfillTestSupport", "LlamaEngine", "GGUF", "Tokenizer", "CKernels"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "LSPProtocolTests", dependencies: ["LSPProtocol"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "LSPProtocol"]),
         .testTarget(name: "CompletionTests", dependencies: ["InfillTestSupport", "Completion", "Tokenizer", "GGUF"]),

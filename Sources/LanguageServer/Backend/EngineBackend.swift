@@ -1,13 +1,20 @@
+import Completion
 import Foundation
-import GGUF
+import LlamaEngine
+import Tokenizer
 
-/// The backend `infill lsp` uses by default: the model file named by the configuration, run by
-/// LlamaEngine with the Completion module's FIM prompt and trimming.
+/// The backend `infill lsp` and `infill complete` use: the FIM prompt of the model's family
+/// (Completion) → LlamaEngine with KV-cache reuse across requests → trimming (Completion).
 ///
-/// Integration point: this is the one file to change when the engine lands. Until then the loader
-/// checks the model file (present, a readable GGUF) so users get a precise error early, then
-/// reports that generation is not wired yet; requests answer null.
-public enum EngineBackend {
+/// One generation at a time (the server serialises calls); the lock only makes that explicit for
+/// the compiler, since `Session` holds the mutable KV cache.
+public final class EngineBackend: CompletionBackend, @unchecked Sendable {
+    public let model: LlamaModel
+    private let session: Session
+    private let vocabulary: TokenizerVocabulary
+    private let fimTokens: FIMTokens
+    private let lock = NSLock()
+
     public static let loader: BackendLoader = { configuration, progress in
         let path = configuration.modelPath()
         guard FileManager.default.fileExists(atPath: path) else {
@@ -15,15 +22,82 @@ public enum EngineBackend {
                 "model file \(path) not found (model \"\(configuration.model)\"); run scripts/fetch-models, "
                     + "or pass --model with a pinned name or a GGUF path")
         }
-        progress("reading \((path as NSString).lastPathComponent)", 10)
-        let file: GGUFFile
+        progress("loading \((path as NSString).lastPathComponent)", 10)
+        let backend = try EngineBackend(modelPath: path, threads: configuration.threads)
+        progress("\(backend.model.config.architecture) ready, \(backend.fimTokens.format.name) FIM", 100)
+        return backend
+    }
+
+    public init(modelPath: String, threads: Int?) throws {
         do {
-            file = try GGUFFile(path: path)
+            model = try LlamaModel(path: modelPath)
+            session = try Session(model: model, options: SessionOptions(threads: threads))
         } catch {
             throw EngineBackendError("\(error)")
         }
-        progress("\(file.architecture ?? "unknown architecture"), \(file.tensors.count) tensors", 50)
-        throw EngineBackendError("the generation engine is not wired into the language server yet (model \(path) is valid)")
+        vocabulary = TokenizerVocabulary(model.tokenizer)
+        do {
+            fimTokens = try FIMTokens.detect(in: vocabulary, model: (modelPath as NSString).lastPathComponent)
+        } catch {
+            throw EngineBackendError("\(error)")
+        }
+    }
+
+    public func complete(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) async throws
+        -> CompletionOutput {
+        let budget = PromptBudget(
+            fileTokens: input.contextTokens * 3 / 4,
+            extraContextTokens: input.otherDocuments.isEmpty ? 0 : input.contextTokens / 4)
+        let builder = PromptBuilder(tokens: fimTokens, budget: budget)
+        let policy: LinePolicy
+        switch input.multiline {
+        case .auto: policy = input.mode == .docstring ? .multiLine : .auto
+        case .always: policy = .multiLine
+        case .never: policy = .singleLine
+        }
+        let plan = CompletionPlan(
+            builder: builder, vocabulary: vocabulary, prefix: input.prefix, suffix: input.suffix,
+            path: URL(string: input.uri)?.path ?? input.uri,
+            context: input.otherDocuments.map { ContextFile(path: URL(string: $0.uri)?.path ?? $0.uri, text: $0.text) },
+            language: DocLanguage(languageID: input.languageId), policy: policy, extraStopStrings: input.stop)
+
+        var generated = ""
+        let deadline = input.deadline
+        let result: GenerationResult
+        do {
+            result = try lock.withLock {
+                try session.generate(prompt: plan.prompt.tokens, maxTokens: input.maxNewTokens,
+                                     stop: plan.prompt.stopTokens) { _, text in
+                    generated += text
+                    if isCancelled() || plan.shouldStop(generatedSoFar: generated) { return .stop }
+                    // Past the time limit, finish at a line boundary rather than mid-line.
+                    if ContinuousClock.now >= deadline, generated.hasSuffix("\n") { return .stop }
+                    return .continue
+                }
+            }
+        } catch {
+            throw EngineBackendError("\(error)")
+        }
+        if isCancelled() { throw CancellationError() }
+        let middle = input.mode == .docstring
+            ? Self.docstringBody(generated, stops: plan.prompt.stopStrings + input.stop)
+            : plan.edit(for: generated)?.text ?? ""
+        return CompletionOutput(middle: middle, promptTokens: result.stats.promptTokens,
+                                reusedPromptTokens: result.stats.reusedTokens,
+                                generatedTokens: result.stats.generatedTokens)
+    }
+}
+
+extension EngineBackend {
+    /// Docstrings skip the code trimming passes: the text ends at the closer (or a stop token's
+    /// name) and loses trailing blanks; the server lays it out with the function's indentation.
+    static func docstringBody(_ generated: String, stops: [String]) -> String {
+        var body = Substring(generated)
+        for stop in stops where !stop.isEmpty {
+            if let r = body.range(of: stop) { body = body[..<r.lowerBound] }
+        }
+        while let last = body.last, last.isWhitespace { body.removeLast() }
+        return String(body)
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GGUF
+import LlamaEngine
 
 struct ModelInfo: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,8 @@ struct ModelInfo: ParsableCommand {
     var model: String
 
     func run() throws {
-        let path = ModelLocator.resolve(model)
+        let path: String
+        do { path = try ModelLocator.resolve(model) } catch { throw ValidationError("\(error)") }
         do {
             let file = try GGUFFile(path: path)
             print(ModelSummary(file).report)

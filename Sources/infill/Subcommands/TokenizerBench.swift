@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GGUF
+import LlamaEngine
 import Tokenizer
 
 /// Developer benchmark (hidden): how fast the tokenizer loads and encodes source code.
@@ -24,7 +25,8 @@ struct TokenizerBench: ParsableCommand {
     var passes: Int = 3
 
     func run() throws {
-        let path = ModelLocator.resolve(model)
+        let path: String
+        do { path = try ModelLocator.resolve(model) } catch { throw ValidationError("\(error)") }
         let c0 = cpuMilliseconds()
         let t0 = DispatchTime.now()
         let file: GGUFFile

@@ -46,7 +46,10 @@ def write_config(home):
     os.makedirs(config_dir, exist_ok=True)
     with open(os.path.join(config_dir, "languages.toml"), "w") as f:
         f.write(f'[language-server.infill]\ncommand = {json.dumps(BIN)}\n'
-                f'args = ["lsp", "--model", {json.dumps(MODEL)}]\ntimeout = {server.get("timeout", 20)}\n')
+                # A generous time limit (the default ends generation at a line boundary after ~1.5 s)
+                # keeps the text independent of how busy the machine is.
+                f'args = ["lsp", "--model", {json.dumps(MODEL)}, "--time-limit-ms", "60000"]\n'
+                f'timeout = {max(120, server.get("timeout", 20))}\n')
         for lang in ("python", "swift"):
             f.write(f'\n[[language]]\nname = "{lang}"\n'
                     f'language-servers = [{{ name = "infill", only-features = [{features}] }}]\n')
@@ -91,6 +94,16 @@ class LspLog:
             elif direction == "<-" and msg.get("id") in ids and "method" not in msg and msg.get("result"):
                 titles = [a.get("title") for a in msg["result"]]
         return titles
+
+    def unanswered(self, method):
+        """Requests of `method` sent to Infill and not answered yet."""
+        pending = set()
+        for direction, msg in self.messages():
+            if direction == "->" and msg.get("method") == method and "id" in msg:
+                pending.add(msg["id"])
+            elif direction == "<-" and "method" not in msg:
+                pending.discard(msg.get("id"))
+        return pending
 
     def completion_items(self):
         """Items of the latest non-empty answer to textDocument/completion."""
@@ -174,9 +187,14 @@ def main():
                 label = items[0]["label"].strip()[:20]
                 return (items, screen) if label and label in screen else None
 
-            # C-x asks again, as a user would if the first request came while the model loaded.
+            def ask_again():
+                # As a user would if the answer was empty (say, null while the model loaded); never
+                # while a request is still generating, which a new one would only supersede.
+                if not log.unanswered("textDocument/completion"):
+                    hx.keys("C-x")
+
             items, screen = wait_for("Helix's completion menu to show Infill's item", menu_with_infill_item,
-                                     TIMEOUT, nudge=lambda: hx.keys("C-x"))
+                                     TIMEOUT, nudge=ask_again)
             save_screen("helix-completion-menu.txt", screen)
             say(f"     completion items: {[i['label'] for i in items]}")
             multi = next((i for i in items if "\n" in new_text(i)), None)

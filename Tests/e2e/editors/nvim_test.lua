@@ -115,6 +115,16 @@ local function open(file)
   end)
 end
 
+local function completion_pending()
+  local c = infill_client()
+  for _, r in pairs(c and c.requests or {}) do
+    if r.type == 'pending' and r.method == 'textDocument/inlineCompletion' then
+      return true
+    end
+  end
+  return false
+end
+
 local function ghost_text()
   local marks = api.nvim_buf_get_extmarks(0, NS, 0, -1, { details = true })
   if #marks == 0 then
@@ -137,7 +147,7 @@ local function ghost_text()
 end
 
 --- Puts the cursor at the end of line `row` in insert mode, as `A` does, and waits for ghost text.
---- If none shows (the server may answer null while it is busy), leave and re-enter insert mode,
+--- If the answer brought none (say, null while the model loaded), leave and re-enter insert mode,
 --- as a user would.
 local function ghost_at_end_of(row)
   api.nvim_win_set_cursor(0, { row, 0 })
@@ -147,6 +157,9 @@ local function ghost_at_end_of(row)
     return t and t:find('%S') and t
   end, {
     nudge = function()
+      if completion_pending() then
+        return -- still generating (a busy machine): re-asking would only supersede it
+      end
       api.nvim_input('<Esc>')
       api.nvim_win_set_cursor(0, { row, 0 })
       api.nvim_input('A')
@@ -207,7 +220,9 @@ local function main()
   vim.o.number = TMUX_SOCKET ~= nil -- on a captured screen, ghost lines are the ones without a number
   local model = os.getenv('INFILL_MODEL')
   local ok = require('infill').setup({
-    cmd = { assert(os.getenv('INFILL_BIN'), 'INFILL_BIN is not set'), 'lsp' },
+    -- A generous time limit: the server otherwise stops at a line boundary after ~1.5 s, which
+    -- would make the text depend on how busy the machine is.
+    cmd = { assert(os.getenv('INFILL_BIN'), 'INFILL_BIN is not set'), 'lsp', '--time-limit-ms', '60000' },
     model = model,
   })
   check(ok, 'setup() refused to run on this Neovim')

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Side-by-side engine speed: `infill bench` against llama.cpp (llama-cpp-python 0.3.36) on the same
+GGUF, same thread count, same prompt lengths, in one run. Prints both and the ratios.
+
+Usage: ~/.cache/infill/llama-venv/bin/python Benchmarks/engine-vs-llamacpp.py [MODEL ...]
+       [--threads 2] [--prompts 128,512,1024] [--decode 64] [--infill .build/release/infill]
+MODEL is a pinned name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b, smollm2-135m) or a GGUF path.
+llama.cpp runs with its defaults (f16 KV cache) apart from threads and batch 512; both sides report
+the best of 2 timed runs after a warm-up, with deterministic token ids (speed does not depend on them).
+"""
+import argparse
+import json
+import os
+import subprocess
+import time
+
+import llama_cpp
+
+CACHE = os.environ.get("INFILL_CACHE", os.path.expanduser("~/.cache/infill"))
+
+
+def resolve(model):
+    return model if os.path.exists(model) else os.path.join(CACHE, "models", f"{model}.gguf")
+
+
+def llama_bench(path, threads, lengths, decode, repetitions=2):
+    llm = llama_cpp.Llama(model_path=path, n_ctx=2048, n_batch=512, n_ubatch=512, n_threads=threads,
+                          n_threads_batch=threads, verbose=False)
+    vocab = llm.n_vocab()
+    longest = max(max(lengths), 128 + decode + 1)
+    tokens = [100 + (i * 7919) % max(1, vocab - 200) for i in range(longest)]
+    llm.reset(); llm.eval(tokens[:64])  # warm-up
+    out = {}
+    for n in lengths:
+        best = float("inf")
+        for _ in range(repetitions):
+            llm.reset()
+            t = time.perf_counter(); llm.eval(tokens[:n]); best = min(best, time.perf_counter() - t)
+        out[f"prefill_{n}_tok_s"] = n / best
+    best = float("inf")
+    for _ in range(repetitions):
+        llm.reset(); llm.eval(tokens[:128])
+        t = time.perf_counter()
+        for i in range(decode):
+            llm.eval([tokens[128 + i]])
+        best = min(best, time.perf_counter() - t)
+    out["decode_tok_s"] = decode / best
+    return out
+
+
+def infill_bench(binary, path, threads, lengths, decode):
+    cmd = [binary, "bench", "--model", path, "--threads", str(threads),
+           "--prompts", ",".join(map(str, lengths)), "--decode", str(decode), "--json"]
+    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("models", nargs="*", default=["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"])
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--prompts", default="128,512,1024")
+    p.add_argument("--decode", type=int, default=64)
+    p.add_argument("--infill", default=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                                    ".build", "release", "infill"))
+    args = p.parse_args()
+    lengths = [int(x) for x in args.prompts.split(",")]
+    for model in args.models:
+        path = resolve(model)
+        ours = infill_bench(args.infill, path, args.threads, lengths, args.decode)
+        theirs = llama_bench(path, args.threads, lengths, args.decode)
+        print(f"\n{model} ({args.threads} threads)")
+        print(f"{'':18}{'infill':>10}{'llama.cpp':>12}{'ratio':>8}")
+        for key in [f"prefill_{n}_tok_s" for n in lengths] + ["decode_tok_s"]:
+            print(f"{key:18}{ours[key]:10.1f}{theirs[key]:12.1f}{ours[key] / theirs[key]:8.2f}x")
+
+
+if __name__ == "__main__":
+    main()

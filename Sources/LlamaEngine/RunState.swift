@@ -1,0 +1,79 @@
+/// Element type of the KV cache.
+public enum KVCacheType: String, Sendable, CaseIterable {
+    case f32, f16
+}
+
+/// All activations and the KV cache, allocated once (llama2.c's `RunState`). Batch buffers hold up to
+/// `maxBatch` token rows, row-major.
+final class RunState: @unchecked Sendable {
+    let maxBatch: Int
+    let contextLength: Int
+    let logitRows: Int
+    let kvType: KVCacheType
+
+    let x: UnsafeMutablePointer<Float>       // (maxBatch, dim) residual stream
+    let xb: UnsafeMutablePointer<Float>      // (maxBatch, dim) normed input / sublayer output
+    let xb2: UnsafeMutablePointer<Float>     // (maxBatch, dim) attention output before wo
+    let q: UnsafeMutablePointer<Float>       // (maxBatch, dim)
+    let k: UnsafeMutablePointer<Float>       // (maxBatch, kvDim)
+    let v: UnsafeMutablePointer<Float>       // (maxBatch, kvDim)
+    let hb: UnsafeMutablePointer<Float>      // (maxBatch, hiddenDim) gate, then SwiGLU output
+    let hb2: UnsafeMutablePointer<Float>     // (maxBatch, hiddenDim) up
+    let attention: UnsafeMutablePointer<Float>  // (threads, contextLength) scores of one head
+    let ropeCos: UnsafeMutablePointer<Float> // (maxBatch, ropeDimensions / 2)
+    let ropeSin: UnsafeMutablePointer<Float> // (maxBatch, ropeDimensions / 2)
+    let logits: UnsafeMutablePointer<Float>  // (logitRows, vocab)
+    let batchScores: UnsafeMutablePointer<Float>  // (maxBatch, contextLength) prefill attention, BLAS only
+    /// KV cache, (layers, contextLength, kvDim) each, as `kvType` (raw storage).
+    let keyCache: UnsafeMutableRawPointer
+    let valueCache: UnsafeMutableRawPointer
+
+    private var owned: [UnsafeMutableRawPointer] = []
+
+    /// Bytes `RunState` would allocate for this configuration (checked against memory before loading).
+    static func byteCount(config c: LlamaConfig, contextLength: Int, maxBatch: Int, logitRows: Int,
+                          threads: Int, kvType: KVCacheType) -> Int {
+        let floats = maxBatch * (4 * c.dim + 2 * c.kvDim + 2 * c.hiddenDim + c.ropeDimensions)
+            + threads * contextLength + logitRows * c.vocabSize
+            + (maxBatch >= Linear.blasMinBatch ? maxBatch * contextLength : 0)
+        let kvElement = kvType == .f32 ? 4 : 2
+        return floats * 4 + 2 * c.layerCount * contextLength * c.kvDim * kvElement
+    }
+
+    init(config c: LlamaConfig, contextLength: Int, maxBatch: Int, logitRows: Int, threads: Int,
+         kvType: KVCacheType) {
+        self.maxBatch = maxBatch
+        self.contextLength = contextLength
+        self.logitRows = logitRows
+        self.kvType = kvType
+        var owned: [UnsafeMutableRawPointer] = []
+        func floats(_ n: Int) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutableRawPointer.allocate(byteCount: max(1, n) * 4, alignment: 64)
+            p.initializeMemory(as: Float.self, repeating: 0, count: max(1, n))
+            owned.append(p)
+            return p.assumingMemoryBound(to: Float.self)
+        }
+        x = floats(maxBatch * c.dim)
+        xb = floats(maxBatch * c.dim)
+        xb2 = floats(maxBatch * c.dim)
+        q = floats(maxBatch * c.dim)
+        k = floats(maxBatch * c.kvDim)
+        v = floats(maxBatch * c.kvDim)
+        hb = floats(maxBatch * c.hiddenDim)
+        hb2 = floats(maxBatch * c.hiddenDim)
+        attention = floats(threads * contextLength)
+        ropeCos = floats(maxBatch * c.ropeDimensions / 2)
+        ropeSin = floats(maxBatch * c.ropeDimensions / 2)
+        logits = floats(logitRows * c.vocabSize)
+        batchScores = floats(maxBatch >= Linear.blasMinBatch ? maxBatch * contextLength : 0)
+        let kvBytes = c.layerCount * contextLength * c.kvDim * (kvType == .f32 ? 4 : 2)
+        keyCache = .allocate(byteCount: kvBytes, alignment: 64)
+        valueCache = .allocate(byteCount: kvBytes, alignment: 64)
+        keyCache.initializeMemory(as: UInt8.self, repeating: 0, count: kvBytes)
+        valueCache.initializeMemory(as: UInt8.self, repeating: 0, count: kvBytes)
+        owned += [keyCache, valueCache]
+        self.owned = owned
+    }
+
+    deinit { owned.forEach { $0.deallocate() } }
+}

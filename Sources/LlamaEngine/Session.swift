@@ -1,0 +1,207 @@
+import Foundation
+
+/// What the per-token callback tells the generator.
+public enum GenerationControl: Sendable {
+    case `continue`
+    case stop
+}
+
+/// Why generation ended.
+public enum FinishReason: Sendable, Equatable {
+    case stopToken(Int32)   // a token from `stop` was sampled (not included in `tokens`)
+    case maxTokens
+    case cancelled          // the callback returned `.stop`
+    case contextFull
+}
+
+/// The outcome of one `generate` call.
+public struct GenerationResult: Sendable {
+    public var tokens: [Int32]
+    public var finishReason: FinishReason
+    public var stats: GenerationStats
+}
+
+public struct GenerationStats: Sendable {
+    /// Tokens in the prompt.
+    public var promptTokens = 0
+    /// Prompt tokens whose keys/values were already in the cache from the previous call.
+    public var reusedTokens = 0
+    /// Prompt tokens actually run (promptTokens - reusedTokens).
+    public var prefillTokens: Int { promptTokens - reusedTokens }
+    public var prefillSeconds = 0.0
+    /// Tokens run through the model after the prompt (generated tokens fed back).
+    public var decodeTokens = 0
+    public var decodeSeconds = 0.0
+    public var generatedTokens = 0
+
+    public var prefillTokensPerSecond: Double { prefillSeconds > 0 ? Double(prefillTokens) / prefillSeconds : 0 }
+    public var decodeTokensPerSecond: Double { decodeSeconds > 0 ? Double(decodeTokens) / decodeSeconds : 0 }
+}
+
+/// Options fixed when a session is created.
+public struct SessionOptions: Sendable {
+    /// Context length (KV cache positions); nil = min(model's training context, 4096).
+    public var contextLength: Int?
+    /// Threads for the forward pass; nil = all cores.
+    public var threads: Int?
+    public var kvCacheType: KVCacheType = .f32
+    /// Prompt tokens run per forward batch.
+    public var batchSize: Int = 512
+    /// Positions per batch whose logits `evaluateAll` can return (tests); 1 is enough to generate.
+    public var logitRows: Int = 1
+    /// Use OpenBLAS SGEMM for prompt batches of 32 tokens or more (when the library is installed).
+    public var useBLAS: Bool = true
+
+    public init(contextLength: Int? = nil, threads: Int? = nil, kvCacheType: KVCacheType = .f32,
+                batchSize: Int = 512, logitRows: Int = 1, useBLAS: Bool = true) {
+        self.contextLength = contextLength
+        self.threads = threads
+        self.kvCacheType = kvCacheType
+        self.batchSize = batchSize
+        self.logitRows = logitRows
+        self.useBLAS = useBLAS
+    }
+}
+
+/// A conversation with a model: the KV cache and the tokens it holds, kept across `generate` calls so
+/// a new prompt that shares a prefix with the last one only runs the new part.
+///
+/// Not thread-safe: one call at a time (the language server serialises requests).
+public final class Session {
+    public let model: LlamaModel
+    public let contextLength: Int
+    public var threadCount: Int { pool.threadCount }
+    /// The OpenBLAS in use for prompt batches, if any.
+    public var blas: OpenBLAS? { transformer.linear.blas }
+    /// Tokens whose keys and values are in the cache, at positions 0..<cachedTokens.count.
+    public private(set) var cachedTokens: [Int32] = []
+
+    let pool: ThreadPool
+    let transformer: Transformer
+    private let samplerState: SamplerState
+
+    public init(model: LlamaModel, options: SessionOptions = SessionOptions()) throws {
+        let c = model.config
+        let context = min(options.contextLength ?? min(c.contextLength, 4096), max(c.contextLength, 1))
+        let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let batch = max(1, min(options.batchSize, context))
+        let logitRows = max(1, min(options.logitRows, batch))
+        let needed = model.fileSize + RunState.byteCount(
+            config: c, contextLength: context, maxBatch: batch, logitRows: logitRows, threads: threads,
+            kvType: options.kvCacheType) + (options.useBLAS ? Linear.blasScratchCount(c) * 4 : 0)
+        if let available = Memory.availableBytes(), needed > available {
+            throw EngineError.notEnoughMemory(needed: needed, available: available, path: model.path)
+        }
+        self.model = model
+        contextLength = context
+        pool = ThreadPool(threads: threads)
+        transformer = Transformer(config: c, weights: model.weights, contextLength: context, maxBatch: batch,
+                                  logitRows: logitRows, pool: pool, kvType: options.kvCacheType,
+                                  blas: options.useBLAS ? OpenBLAS.shared : nil)
+        samplerState = SamplerState(vocabSize: c.vocabSize, seed: 0)
+    }
+
+    /// Forgets the cache.
+    public func reset() { cachedTokens.removeAll(keepingCapacity: true) }
+
+    /// Logits of the last prompt position (vocabSize floats), valid until the next call.
+    public var logits: UnsafeBufferPointer<Float> {
+        UnsafeBufferPointer(start: transformer.state.logits, count: model.config.vocabSize)
+    }
+
+    /// Runs `prompt` (reusing the cached prefix) and leaves the logits of its last position in `logits`.
+    /// Returns the number of reused tokens.
+    @discardableResult
+    public func evaluate(_ prompt: [Int32]) throws -> Int {
+        try validate(prompt, extraRoom: 0)
+        var reuse = commonPrefix(cachedTokens, prompt)
+        if reuse == prompt.count { reuse -= 1 }  // the last position must run to produce logits
+        cachedTokens.removeSubrange(reuse...)
+        var start = reuse
+        let batch = transformer.state.maxBatch
+        prompt.withUnsafeBufferPointer { all in
+            while start < prompt.count {
+                let end = min(prompt.count, start + batch)
+                transformer.forward(UnsafeBufferPointer(rebasing: all[start..<end]), startPos: start, logits: .last)
+                start = end
+            }
+        }
+        cachedTokens = prompt
+        return reuse
+    }
+
+    /// Runs `tokens` from position 0 with no reuse and calls `body(position, logits)` for every
+    /// position (parity tests). Leaves the cache holding `tokens`.
+    public func evaluateAll(_ tokens: [Int32], _ body: (Int, UnsafeBufferPointer<Float>) -> Void) throws {
+        try validate(tokens, extraRoom: 0)
+        reset()
+        let step = transformer.state.logitRows, vocab = model.config.vocabSize
+        var start = 0
+        tokens.withUnsafeBufferPointer { all in
+            while start < tokens.count {
+                let end = min(tokens.count, start + step)
+                transformer.forward(UnsafeBufferPointer(rebasing: all[start..<end]), startPos: start, logits: .all)
+                for p in start..<end {
+                    body(p, UnsafeBufferPointer(start: transformer.state.logits + (p - start) * vocab, count: vocab))
+                }
+                start = end
+            }
+        }
+        cachedTokens = tokens
+    }
+
+    /// Generates up to `maxTokens` tokens after `prompt`. `onToken(id, text)` is called for each
+    /// generated token with its text (UTF-8 completed across tokens); returning `.stop` ends generation
+    /// before the next token is computed. Stop tokens end generation and are not passed to `onToken`.
+    public func generate(prompt: [Int32], maxTokens: Int, stop: Set<Int32> = [], sampler: Sampler = .greedy,
+                         onToken: (Int32, String) -> GenerationControl = { _, _ in .continue }) throws
+        -> GenerationResult {
+        var stats = GenerationStats()
+        stats.promptTokens = prompt.count
+        try validate(prompt, extraRoom: 1)
+        samplerState.reseed(sampler.seed)
+        let prefillStart = DispatchTime.now().uptimeNanoseconds
+        stats.reusedTokens = try evaluate(prompt)
+        stats.prefillSeconds = Double(DispatchTime.now().uptimeNanoseconds - prefillStart) / 1e9
+
+        var decoder = model.streamingDecoder()
+        var generated: [Int32] = []
+        var reason = FinishReason.maxTokens
+        let vocab = model.config.vocabSize
+        while generated.count < maxTokens {
+            let token = samplerState.sample(transformer.state.logits, count: vocab, with: sampler)
+            if stop.contains(token) { reason = .stopToken(token); break }
+            generated.append(token)
+            if onToken(token, decoder.append(token)) == .stop { reason = .cancelled; break }
+            if generated.count == maxTokens { break }
+            let position = cachedTokens.count
+            if position >= contextLength { reason = .contextFull; break }
+            let start = DispatchTime.now().uptimeNanoseconds
+            withUnsafePointer(to: token) { p in
+                transformer.forward(UnsafeBufferPointer(start: p, count: 1), startPos: position, logits: .last)
+            }
+            stats.decodeSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            stats.decodeTokens += 1
+            cachedTokens.append(token)
+        }
+        stats.generatedTokens = generated.count
+        return GenerationResult(tokens: generated, finishReason: reason, stats: stats)
+    }
+
+    private func validate(_ tokens: [Int32], extraRoom: Int) throws {
+        guard !tokens.isEmpty else { throw EngineError.emptyPrompt }
+        guard tokens.count + extraRoom <= contextLength else {
+            throw EngineError.promptTooLong(tokens: tokens.count, context: contextLength)
+        }
+        let vocab = model.config.vocabSize
+        if let bad = tokens.first(where: { $0 < 0 || Int($0) >= vocab }) {
+            throw EngineError.invalidToken(bad, vocabSize: vocab)
+        }
+    }
+
+    private func commonPrefix(_ a: [Int32], _ b: [Int32]) -> Int {
+        var i = 0
+        while i < a.count, i < b.count, a[i] == b[i] { i += 1 }
+        return i
+    }
+}

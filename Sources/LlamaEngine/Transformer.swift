@@ -1,0 +1,215 @@
+import Foundation
+
+/// The forward pass: config + weights + run state (llama2.c's `Transformer`).
+///
+/// `forward` runs a batch of tokens at consecutive positions through every layer, appends their keys
+/// and values to the KV cache, and leaves logits in `state.logits`. It allocates nothing.
+final class Transformer: @unchecked Sendable {
+    let config: LlamaConfig
+    let weights: Weights
+    let state: RunState
+    let linear: Linear
+    let pool: ThreadPool
+
+    init(config: LlamaConfig, weights: Weights, contextLength: Int, maxBatch: Int, logitRows: Int,
+         pool: ThreadPool, kvType: KVCacheType, blas: OpenBLAS?) {
+        self.config = config
+        self.weights = weights
+        self.pool = pool
+        state = RunState(config: config, contextLength: contextLength, maxBatch: maxBatch,
+                         logitRows: logitRows, threads: pool.threadCount, kvType: kvType)
+        linear = Linear(pool: pool, maxCols: max(config.dim, config.hiddenDim), maxBatch: maxBatch, blas: blas,
+                        blasScratchCount: Linear.blasScratchCount(config))
+    }
+
+    /// Which positions of a batch get logits.
+    enum LogitsWanted { case last, all }
+
+    /// Runs `tokens` at positions `startPos...`; `tokens.count <= state.maxBatch`, and for `.all`
+    /// `<= state.logitRows`. Logits land in `state.logits`, one row per requested position.
+    func forward(_ tokens: UnsafeBufferPointer<Int32>, startPos: Int, logits wanted: LogitsWanted) {
+        let c = config, s = state, w = weights
+        let n = tokens.count
+        let dim = c.dim, kvDim = c.kvDim, hidden = c.hiddenDim, headDim = c.headDim
+        precondition(n > 0 && n <= s.maxBatch && startPos + n <= s.contextLength)
+
+        // Token embeddings.
+        for b in 0..<n {
+            Linear.dequantizeRow(w.tokenEmbedding.type, w.tokenEmbedding.row(Int(tokens[b])), s.x + b * dim,
+                                 count: dim)
+        }
+        computeRopeTables(startPos: startPos, count: n)
+
+        for l in 0..<c.layerCount {
+            let layer = w.layers[l]
+
+            // Attention: xb = rmsnorm(x); q, k, v = W·xb (+ bias); RoPE on q and k; cache k and v.
+            pool.parallelFor(n) { b in
+                MathOps.rmsNorm(s.xb + b * dim, s.x + b * dim, layer.attentionNorm, dim, epsilon: c.rmsEpsilon)
+            }
+            linear.multiply(s.xb, batch: n, layer.wq, s.q, layer.wk, s.k, layer.wv, s.v)
+            for b in 0..<n {
+                if let bias = layer.bq { MathOps.add(bias, s.q + b * dim, dim) }
+                if let bias = layer.bk { MathOps.add(bias, s.k + b * kvDim, kvDim) }
+                if let bias = layer.bv { MathOps.add(bias, s.v + b * kvDim, kvDim) }
+                for h in 0..<c.headCount { applyRope(s.q + b * dim + h * headDim, row: b) }
+                for h in 0..<c.kvHeadCount { applyRope(s.k + b * kvDim + h * headDim, row: b) }
+                storeKV(layer: l, position: startPos + b, key: s.k + b * kvDim, value: s.v + b * kvDim)
+            }
+            attention(layer: l, startPos: startPos, count: n)
+            linear.multiply(layer.wo, s.xb2, batch: n, s.xb)
+            MathOps.add(s.xb, s.x, n * dim)
+
+            // Feed-forward: x += down(silu(gate·xb) * up·xb), xb = rmsnorm(x).
+            pool.parallelFor(n) { b in
+                MathOps.rmsNorm(s.xb + b * dim, s.x + b * dim, layer.ffnNorm, dim, epsilon: c.rmsEpsilon)
+            }
+            linear.multiply(s.xb, batch: n, layer.gate, s.hb, layer.up, s.hb2)
+            if n == 1 {
+                MathOps.swiGLU(s.hb, s.hb2, hidden)  // too small to be worth a pool job
+            } else {
+                pool.parallelChunks(n * hidden, alignment: 64) { range in
+                    MathOps.swiGLU(s.hb + range.lowerBound, s.hb2 + range.lowerBound, range.count)
+                }
+            }
+            linear.multiply(layer.down, s.hb, batch: n, s.xb)
+            MathOps.add(s.xb, s.x, n * dim)
+        }
+
+        // Final norm and classifier, only for the rows whose logits are wanted.
+        let first = wanted == .all ? 0 : n - 1
+        let rows = n - first
+        precondition(rows <= s.logitRows)
+        for b in first..<n {
+            MathOps.rmsNorm(s.xb + (b - first) * dim, s.x + b * dim, w.outputNorm, dim, epsilon: c.rmsEpsilon)
+        }
+        linear.multiply(w.output, s.xb, batch: rows, s.logits)
+    }
+
+    // MARK: RoPE
+
+    /// cos/sin of every rotated pair for each batch row, computed as llama.cpp does (theta multiplied
+    /// up in f32 from the position), so the rotation matches it to the last bit where possible.
+    private func computeRopeTables(startPos: Int, count: Int) {
+        let half = config.ropeDimensions / 2
+        let thetaScale = powf(config.ropeBase, -2 / Float(config.ropeDimensions))
+        for b in 0..<count {
+            var theta = Float(startPos + b)
+            for i in 0..<half {
+                state.ropeCos[b * half + i] = cosf(theta)
+                state.ropeSin[b * half + i] = sinf(theta)
+                theta *= thetaScale
+            }
+        }
+    }
+
+    @inline(__always)
+    private func applyRope(_ v: UnsafeMutablePointer<Float>, row: Int) {
+        let half = config.ropeDimensions / 2
+        let cosTable = state.ropeCos + row * half, sinTable = state.ropeSin + row * half
+        switch config.ropeStyle {
+        case .adjacentPairs:
+            for i in 0..<half {
+                let x0 = v[2 * i], x1 = v[2 * i + 1], cs = cosTable[i], sn = sinTable[i]
+                v[2 * i] = x0 * cs - x1 * sn
+                v[2 * i + 1] = x0 * sn + x1 * cs
+            }
+        case .neox:
+            for i in 0..<half {
+                let x0 = v[i], x1 = v[i + half], cs = cosTable[i], sn = sinTable[i]
+                v[i] = x0 * cs - x1 * sn
+                v[i + half] = x0 * sn + x1 * cs
+            }
+        }
+    }
+
+    // MARK: KV cache and attention
+
+    private func cacheOffset(layer: Int, position: Int) -> Int {
+        (layer * state.contextLength + position) * config.kvDim
+    }
+
+    private func storeKV(layer: Int, position: Int, key: UnsafePointer<Float>, value: UnsafePointer<Float>) {
+        let offset = cacheOffset(layer: layer, position: position), n = config.kvDim
+        switch state.kvType {
+        case .f32:
+            (state.keyCache.assumingMemoryBound(to: Float.self) + offset).update(from: key, count: n)
+            (state.valueCache.assumingMemoryBound(to: Float.self) + offset).update(from: value, count: n)
+        case .f16:
+            let k = state.keyCache.assumingMemoryBound(to: Float16.self) + offset
+            let v = state.valueCache.assumingMemoryBound(to: Float16.self) + offset
+            for i in 0..<n { k[i] = Float16(key[i]); v[i] = Float16(value[i]) }
+        }
+    }
+
+    /// xb2[b, head] = softmax(q·K / sqrt(headDim)) · V over positions 0...startPos+b (causal), one
+    /// work item per (token, head).
+    private func attention(layer: Int, startPos: Int, count: Int) {
+        if let blas = linear.blas, count >= Linear.blasMinBatch, state.kvType == .f32 {
+            return batchedAttention(blas, layer: layer, startPos: startPos, count: count)
+        }
+        let c = config, s = state
+        let headDim = c.headDim, kvDim = c.kvDim, dim = c.dim
+        let group = c.headCount / c.kvHeadCount
+        let scale = 1 / Float(headDim).squareRoot()
+        let base = cacheOffset(layer: layer, position: 0)
+        pool.parallelFor(count * c.headCount) { item, thread in
+            let b = item / c.headCount, h = item % c.headCount
+            let length = startPos + b + 1
+            let q = s.q + b * dim + h * headDim
+            let out = s.xb2 + b * dim + h * headDim
+            let scores = s.attention + thread * s.contextLength
+            let kvOffset = (h / group) * headDim
+            out.initialize(repeating: 0, count: headDim)
+            switch s.kvType {
+            case .f32:
+                let keys = s.keyCache.assumingMemoryBound(to: Float.self) + base + kvOffset
+                let values = s.valueCache.assumingMemoryBound(to: Float.self) + base + kvOffset
+                for t in 0..<length { scores[t] = MathOps.dot(q, keys + t * kvDim, headDim) * scale }
+                MathOps.softmax(scores, length)
+                for t in 0..<length { MathOps.axpy(scores[t], values + t * kvDim, out, headDim) }
+            case .f16:
+                let keys = s.keyCache.assumingMemoryBound(to: Float16.self) + base + kvOffset
+                let values = s.valueCache.assumingMemoryBound(to: Float16.self) + base + kvOffset
+                for t in 0..<length {
+                    let key = keys + t * kvDim
+                    var sum: Float = 0
+                    for i in 0..<headDim { sum += q[i] * Float(key[i]) }
+                    scores[t] = sum * scale
+                }
+                MathOps.softmax(scores, length)
+                for t in 0..<length {
+                    let value = values + t * kvDim, p = scores[t]
+                    for i in 0..<headDim { out[i] += p * Float(value[i]) }
+                }
+            }
+        }
+    }
+
+    /// Prefill attention as two SGEMMs per head: scores (count × length) = Q·Kᵀ, causal mask and
+    /// softmax per row, then out = P·V.
+    private func batchedAttention(_ blas: OpenBLAS, layer: Int, startPos: Int, count: Int) {
+        let c = config, s = state
+        let headDim = c.headDim, kvDim = c.kvDim, dim = c.dim
+        let group = c.headCount / c.kvHeadCount
+        let scale = 1 / Float(headDim).squareRoot()
+        let length = startPos + count
+        let keys = s.keyCache.assumingMemoryBound(to: Float.self) + cacheOffset(layer: layer, position: 0)
+        let values = s.valueCache.assumingMemoryBound(to: Float.self) + cacheOffset(layer: layer, position: 0)
+        let scores = s.batchScores
+        for h in 0..<c.headCount {
+            blas.sgemm(m: count, n: length, k: headDim, a: s.q + h * headDim, lda: dim,
+                       b: keys + (h / group) * headDim, ldb: kvDim, transposeB: true,
+                       c: scores, ldc: length, alpha: scale)
+            pool.parallelFor(count) { b in
+                let row = scores + b * length
+                let valid = startPos + b + 1
+                MathOps.softmax(row, valid)
+                (row + valid).update(repeating: 0, count: length - valid)
+            }
+            blas.sgemm(m: count, n: headDim, k: length, a: scores, lda: length,
+                       b: values + (h / group) * headDim, ldb: kvDim, transposeB: false,
+                       c: s.xb2 + h * headDim, ldc: dim)
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import LlamaEngine
-
-final class LlamaEngineSmokeTests: XCTestCase {
-    func testModuleLinks() {}
-}

@@ -1,0 +1,145 @@
+import XCTest
+@testable import LlamaEngine
+
+final class SessionTests: XCTestCase {
+    private func session(_ shape: TinyModel.Shape = .init(), options: SessionOptions = .init()) throws -> Session {
+        let path = try TinyModel.write(shape)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try Session(model: LlamaModel(path: path), options: options)
+    }
+
+    private func logitsOneByOne(_ s: Session, _ tokens: [Int32]) throws -> [[Float]] {
+        var rows: [[Float]] = []
+        s.reset()
+        for i in 0..<tokens.count {
+            try s.evaluate(Array(tokens[0...i]))  // reuses 0..<i, runs one token
+            rows.append(Array(s.logits))
+        }
+        return rows
+    }
+
+    private func assertClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4,
+                             file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, file: file, line: line)
+        let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+        XCTAssertLessThanOrEqual(worst, tolerance, file: file, line: line)
+    }
+
+    let tokens: [Int32] = [1, 7, 3, 42, 9, 9, 18, 0, 33, 21, 5, 49, 12]
+
+    func testBatchedForwardMatchesTokenByToken() throws {
+        for arch in ["llama", "qwen2"] {
+            var shape = TinyModel.Shape()
+            shape.architecture = arch
+            let s = try session(shape, options: SessionOptions(threads: 2, batchSize: 8, logitRows: 8))
+            let single = try logitsOneByOne(s, tokens)
+            var batched: [[Float]] = []
+            try s.evaluateAll(tokens) { _, logits in batched.append(Array(logits)) }
+            XCTAssertEqual(batched.count, tokens.count)
+            for (a, b) in zip(single, batched) { assertClose(a, b) }
+        }
+    }
+
+    func testThreadCountDoesNotChangeResults() throws {
+        let one = try session(options: SessionOptions(threads: 1))
+        let two = try session(options: SessionOptions(threads: 3))
+        try one.evaluate(tokens)
+        try two.evaluate(tokens)
+        assertClose(Array(one.logits), Array(two.logits), tolerance: 1e-5)
+    }
+
+    func testPrefixReuseGivesSameLogitsAsFreshRun() throws {
+        let s = try session()
+        try s.evaluate(Array(tokens[0..<6]) + [30, 31])
+        let reused = try s.evaluate(tokens)
+        XCTAssertEqual(reused, 6)
+        let warm = Array(s.logits)
+        s.reset()
+        XCTAssertEqual(try s.evaluate(tokens), 0)
+        assertClose(warm, Array(s.logits), tolerance: 1e-5)
+        // Same prompt again: everything but the last token is reused.
+        XCTAssertEqual(try s.evaluate(tokens), tokens.count - 1)
+        assertClose(warm, Array(s.logits), tolerance: 1e-5)
+    }
+
+    func testF16CacheIsCloseToF32() throws {
+        let a = try session(options: SessionOptions(kvCacheType: .f32))
+        let b = try session(options: SessionOptions(kvCacheType: .f16))
+        try a.evaluate(tokens)
+        try b.evaluate(tokens)
+        assertClose(Array(a.logits), Array(b.logits), tolerance: 2e-2)
+    }
+
+    func testTiedOutputUsesTokenEmbedding() throws {
+        var shape = TinyModel.Shape()
+        shape.tieOutput = true
+        let s = try session(shape)
+        try s.evaluate(tokens)
+        XCTAssertTrue(s.logits.allSatisfy { $0.isFinite })
+    }
+
+    func testGreedyGenerationContinuesTheCacheAndIsDeterministic() throws {
+        let s = try session()
+        let first = try s.generate(prompt: tokens, maxTokens: 10)
+        XCTAssertEqual(first.tokens.count, 10)
+        XCTAssertEqual(first.finishReason, .maxTokens)
+        XCTAssertEqual(first.stats.reusedTokens, 0)
+        XCTAssertEqual(first.stats.decodeTokens, 9)
+        // Greedy tokens equal the argmax of a fresh evaluation of prompt + generated prefix.
+        let fresh = try session()
+        var context = tokens
+        for t in first.tokens {
+            fresh.reset()
+            try fresh.evaluate(context)
+            XCTAssertEqual(Sampler.argmax(fresh.logits.baseAddress!, count: fresh.logits.count), t)
+            context.append(t)
+        }
+        // Asking again with the generated text appended reuses the whole cache.
+        let second = try s.generate(prompt: tokens + first.tokens, maxTokens: 2)
+        XCTAssertEqual(second.stats.reusedTokens, tokens.count + first.tokens.count - 1)
+    }
+
+    func testStopTokenAndCancellation() throws {
+        let s = try session()
+        let free = try s.generate(prompt: tokens, maxTokens: 5)
+        let stopped = try s.generate(prompt: tokens, maxTokens: 5, stop: [free.tokens[2]])
+        XCTAssertEqual(stopped.tokens, Array(free.tokens[0..<2]))
+        XCTAssertEqual(stopped.finishReason, .stopToken(free.tokens[2]))
+        var seen = 0
+        let cancelled = try s.generate(prompt: tokens, maxTokens: 5) { _, _ in
+            seen += 1
+            return seen == 3 ? .stop : .continue
+        }
+        XCTAssertEqual(cancelled.tokens, Array(free.tokens[0..<3]))
+        XCTAssertEqual(cancelled.finishReason, .cancelled)
+    }
+
+    func testPromptBeyondContextIsAnError() throws {
+        let s = try session()  // context 64
+        let long = [Int32](repeating: 3, count: 64)
+        XCTAssertThrowsError(try s.generate(prompt: long, maxTokens: 1)) { error in
+            XCTAssertEqual(error as? EngineError, .promptTooLong(tokens: 64, context: 64))
+            XCTAssertTrue("\(error)".contains("does not fit the context of 64"))
+        }
+        XCTAssertThrowsError(try s.generate(prompt: [], maxTokens: 1))
+        XCTAssertThrowsError(try s.generate(prompt: [50], maxTokens: 1)) { error in
+            XCTAssertEqual(error as? EngineError, .invalidToken(50, vocabSize: 50))
+        }
+    }
+
+    func testContextTooBigForMemoryIsRefusedBeforeAllocating() throws {
+        var shape = TinyModel.Shape()
+        shape.context = 1 << 30  // KV cache alone: 2 layers x 2^30 positions x 32 x 4 bytes x 2 = 512 GiB
+        XCTAssertThrowsError(try session(shape, options: SessionOptions(contextLength: 1 << 30))) { error in
+            guard case .notEnoughMemory = error as? EngineError else { return XCTFail("\(error)") }
+            XCTAssertTrue("\(error)".contains("use a smaller model or a shorter context"))
+        }
+    }
+
+    func testGenerationStopsWhenContextIsFull() throws {
+        let s = try session()
+        let result = try s.generate(prompt: [Int32](repeating: 3, count: 60), maxTokens: 100)
+        XCTAssertEqual(result.finishReason, .contextFull)
+        XCTAssertEqual(s.cachedTokens.count, 64)
+    }
+}
