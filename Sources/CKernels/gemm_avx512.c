@@ -16,6 +16,9 @@
 #define INL static inline __attribute__((always_inline))
 #define TT 8          // tokens per tile
 #define ROW_BLOCK 16  // rows whose weights stay in cache while every token tile passes
+#ifndef CK_ROWS32
+#define CK_ROWS32 1
+#endif
 
 INL float h2f(ck_half h) { return _cvtsh_ss(h); }
 
@@ -219,8 +222,9 @@ DEFINE_GEMM32(q4_1, ck_block_q4_1, 0, 1)
 DEFINE_GEMM32(q5_0, ck_block_q5_0, 16, 0)
 DEFINE_GEMM32(q5_1, ck_block_q5_1, 0, 1)
 
-// MARK: 32-element mat-vec, four rows x two blocks per zmm step (the activation pair is loaded once
-// for four rows). Same arithmetic as the mat-mul above: unsigned weights, offset seeded exactly.
+// MARK: 32-element mat-vec, CK_ROWS32 rows x two blocks per zmm step. Same arithmetic as the mat-mul
+// above: unsigned weights, offset seeded exactly. One row at a time streams fastest here (see
+// quants_x86.inc); more rows share each activation load.
 
 // Two consecutive blocks' weights as 64 bytes in element order [A 0..31 | B 0..31].
 INL __m512i pair_nibbles(const uint8_t *qsA, const uint8_t *qsB) {
@@ -290,7 +294,7 @@ INL __m512i pdec_q5_1(const ck_block_q5_1 *b) {
         const int64_t nb = ncols / CK_QK; \
         const uint8_t *wb = w; \
         int64_t r = 0; \
-        for (; r + 4 <= nrows; r += 4) mv_##type(nb, wb + r * rb, rb, x, y + r, 4); \
+        for (; r + CK_ROWS32 <= nrows; r += CK_ROWS32) mv_##type(nb, wb + r * rb, rb, x, y + r, CK_ROWS32); \
         for (; r < nrows; r++) mv_##type(nb, wb + r * rb, rb, x, y + r, 1); \
     }
 

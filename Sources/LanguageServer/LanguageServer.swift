@@ -51,7 +51,14 @@ public final class LanguageServer: Sendable {
         switch message {
         case .notification(CancelRequestNotification.method, let params):
             if let id = params["id"].flatMap(RequestID.init(json:)) {
-                state.withLock { $0.inFlight[id] }?.cancel(.cancelledByClient)
+                let flag: CancellationFlag? = state.withLock { s in
+                    if let flag = s.inFlight[id] { return flag }
+                    // Not started yet (still queued behind other messages), or already answered.
+                    s.earlyCancellations.append(id)
+                    if s.earlyCancellations.count > 64 { s.earlyCancellations.removeFirst() }
+                    return nil
+                }
+                flag?.cancel(.cancelledByClient)
             }
         case .response(let id, let result):
             outgoing.withLock { $0.pending.removeValue(forKey: id) }?.resume(returning: result)
@@ -195,6 +202,10 @@ public final class LanguageServer: Sendable {
         let flag = CancellationFlag()
         let snapshot: ServerState = state.withLock { s in
             s.inFlight[id] = flag
+            if let early = s.earlyCancellations.firstIndex(of: id) {
+                s.earlyCancellations.remove(at: early)
+                flag.cancel(.cancelledByClient)
+            }
             if let uri = Self.completionURI(request) {
                 s.latestCompletion[uri]?.cancel(.superseded)
                 s.latestCompletion[uri] = flag
@@ -358,7 +369,7 @@ public final class LanguageServer: Sendable {
             return nil
         }
         let elapsed = ContinuousClock.now - started
-        let current = state.withLock { $0.documents[input.uri]?.version }
+        let (current, trace) = state.withLock { ($0.documents[input.uri]?.version, $0.trace) }
         let usable = !flag.isCancelled && current == input.version  // else stale: the user kept typing
         stats.withLock { s in
             s.generations += 1
@@ -369,6 +380,11 @@ public final class LanguageServer: Sendable {
             s.lastPromptTokens = output.promptTokens
             s.lastReusedTokens = output.reusedPromptTokens
             s.lastLatencyMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        }
+        if trace != "off" {
+            let ms = Int((Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15).rounded())
+            log("\(input.mode) \(input.uri) v\(input.version): \(ms) ms, prompt \(output.promptTokens) tokens "
+                + "(\(output.reusedPromptTokens) reused), \(output.generatedTokens) generated\(usable ? "" : ", dropped")", type: 4)
         }
         return usable ? output : nil
     }
@@ -505,9 +521,10 @@ public final class LanguageServer: Sendable {
         return try JSONValueDecoder().decode(R.Response.self, from: result)
     }
 
-    /// Logs to stderr and, as `window/logMessage`, to the client (1 error … 4 log).
+    /// Logs as `window/logMessage` (1 error … 4 log) and, except debug-level messages, to stderr
+    /// (editors file a server's stderr as errors, so it stays quiet).
     func log(_ message: String, type: Int) {
-        if logToStderr {
+        if logToStderr && type <= 3 {
             FileHandle.standardError.write(Data("infill: \(message)\n".utf8))
         }
         sendNotification(LogMessageNotification(type: type, message: message))

@@ -14,6 +14,8 @@ struct ServerState: Sendable {
     var recency: [DocumentURI] = []
     /// Running requests that can be cancelled, by id.
     var inFlight: [RequestID: CancellationFlag] = [:]
+    /// `$/cancelRequest`s that overtook their request (they skip the queue); applied when it comes.
+    var earlyCancellations: [RequestID] = []
     /// The newest completion request per document: a newer one supersedes it.
     var latestCompletion: [DocumentURI: CancellationFlag] = [:]
     var trace = "off"

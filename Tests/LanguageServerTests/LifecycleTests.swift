@@ -158,6 +158,17 @@ final class LifecycleTests: XCTestCase {
         XCTAssertNotNil(stats.lastLatencyMs)
     }
 
+    func testVerboseTraceLogsEachGeneration() async throws {
+        let client = TestClient()
+        try await client.initialize()
+        client.notify(SetTraceNotification(value: "verbose"))
+        let pos = client.open("file:///a.py", "python", "x = 1️⃣")
+        _ = try await client.send(InlineCompletionRequest(textDocument: .init(uri: "file:///a.py"), position: pos["1️⃣"]!))
+        await client.waitUntil("a generation log line") {
+            client.notifications.contains { ($0.params["message"]?.stringValue ?? "").contains("1 generated") }
+        }
+    }
+
     func testModelPathResolution() {
         var c = ServerConfiguration()
         let env = ["HOME": "/home/u", "INFILL_CACHE": "/cache"]

@@ -111,3 +111,21 @@ final class SchedulingTests: XCTestCase {
         XCTAssertGreaterThan(deadline, before + .milliseconds(299))
     }
 }
+
+extension SchedulingTests {
+    /// `$/cancelRequest` skips the queue, so it can arrive before its request was taken up.
+    func testCancelThatOvertakesItsRequestIsKept() async throws {
+        let (client, pos) = try await held()
+        let running = inline(client, pos["1️⃣"]!)
+        await client.waitUntil("generation running") { client.backend.waiting == 1 }
+        // Hand both messages over back to back: the cancel is handled at once, the request later.
+        let request = try Message.request(InlineCompletionRequest(textDocument: .init(uri: "file:///a.py"), position: pos["1️⃣"]!),
+                                          id: .string("late"))
+        client.notify(CancelRequestNotification(id: .string("late")))
+        client.sendRaw(request)
+        client.backend.release()
+        _ = try await running.response.value
+        await client.waitUntil("the late request answered") { client.backend.calls.count >= 1 }
+        XCTAssertEqual(client.backend.calls.count, 1, "the cancelled request never ran")
+    }
+}

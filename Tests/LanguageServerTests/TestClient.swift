@@ -13,6 +13,7 @@ final class TestClient: MessageSink, @unchecked Sendable {
     private let lock = NSLock()
     private var nextID = 1
     private var pending: [RequestID: CheckedContinuation<JSONValue, any Error>] = [:]
+    private var answered: [RequestID: Result<JSONValue, any Error>] = [:]
     private var notificationLog: [(method: String, params: JSONValue)] = []
     private var serverRequests: [(method: String, params: JSONValue)] = []
     private var exit: Int32?
@@ -38,9 +39,9 @@ final class TestClient: MessageSink, @unchecked Sendable {
         let message = try! Message(body: message.body)  // through the wire codec
         switch message {
         case .response(let id, let result):
-            lock.withLock { pending.removeValue(forKey: id) }?.resume(returning: result)
+            deliver(id, .success(result))
         case .errorResponse(let id?, let error):
-            lock.withLock { pending.removeValue(forKey: id) }?.resume(throwing: error)
+            deliver(id, .failure(error))
         case .notification(let method, let params):
             lock.withLock { notificationLog.append((method, params)) }
         case .request(let id, let method, let params):
@@ -69,17 +70,40 @@ final class TestClient: MessageSink, @unchecked Sendable {
             return .number(nextID)
         }
         let message = try! Message(body: Message.request(request, id: id).body)
-        let ready = DispatchSemaphore(value: 0)
         let task = Task<R.Response, any Error> {
-            let result: JSONValue = try await withCheckedThrowingContinuation { continuation in
-                lock.withLock { pending[id] = continuation }
-                ready.signal()
-                server.receive(message)
+            // A lost answer fails the test with a message instead of hanging the suite.
+            let watchdog = Task {
+                try await Task.sleep(for: .seconds(20))
+                XCTFail("no answer to \(R.method) (id \(id)) within 20 s")
+                self.deliver(id, .failure(ResponseError.internalError("test client gave up waiting")))
             }
+            defer { watchdog.cancel() }
+            let result = try await self.response(to: id)
             return try JSONValueDecoder().decode(R.Response.self, from: result)
         }
-        ready.wait()
+        server.receive(message)  // sent now, in call order; the answer may come before the task waits
         return (id, task)
+    }
+
+    private func response(to id: RequestID) async throws -> JSONValue {
+        try await withCheckedThrowingContinuation { continuation in
+            let early: Result<JSONValue, any Error>? = lock.withLock {
+                if let result = answered.removeValue(forKey: id) { return result }
+                pending[id] = continuation
+                return nil
+            }
+            if let early { continuation.resume(with: early) }
+        }
+    }
+
+    /// Delivers an answer to its waiter, or keeps it until the waiter comes.
+    private func deliver(_ id: RequestID, _ result: Result<JSONValue, any Error>) {
+        let waiter: CheckedContinuation<JSONValue, any Error>? = lock.withLock {
+            if let waiter = pending.removeValue(forKey: id) { return waiter }
+            answered[id] = result
+            return nil
+        }
+        waiter?.resume(with: result)
     }
 
     func sendRaw(_ message: Message) { server.receive(try! Message(body: message.body)) }
@@ -120,11 +144,13 @@ final class TestClient: MessageSink, @unchecked Sendable {
     /// Polls `condition` until it holds (fails after 20 s): waiting on the server's tasks, not timing.
     func waitUntil(_ what: String, file: StaticString = #filePath, line: UInt = #line,
                    _ condition: @escaping () -> Bool) async {
-        for _ in 0..<20_000 {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
             if condition() { return }
             try? await Task.sleep(for: .milliseconds(1))
         }
-        XCTFail("timed out waiting for \(what)", file: file, line: line)
+        XCTFail("timed out waiting for \(what); notifications: \(notifications.map { "\($0.method) \($0.params)" })",
+                file: file, line: line)
     }
 }
 
