@@ -27,7 +27,9 @@ final class Linear: @unchecked Sendable {
         self.blas = useBLAS ? blas : nil
         self.blasScratchCount = useBLAS ? blasScratchCount : 0
         blasScratch = useBLAS ? .allocate(capacity: blasScratchCount) : nil
-        if useBLAS { blas?.setThreads(pool.threadCount) }
+        // OpenBLAS runs single-threaded inside our pool's jobs (each thread a slice of the output):
+        // two thread pools spinning on two cores would fight each other.
+        if useBLAS { blas?.setThreads(1) }
     }
 
     deinit { blasScratch?.deallocate() }
@@ -108,11 +110,14 @@ final class Linear: @unchecked Sendable {
     }
 
     private func blasMultiply(_ w: Matrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>) {
-        let cols = w.cols, rows = w.rows, f32 = blasScratch!
+        let cols = w.cols, rows = w.rows, f32 = blasScratch!, blas = blas!
         pool.parallelChunks(rows, chunksPerThread: 4) { range in
             for r in range { Linear.dequantizeRow(w.type, w.row(r), f32 + r * cols, count: cols) }
         }
-        blas!.sgemm(m: batch, n: rows, k: cols, a: x, lda: cols, b: f32, ldb: cols, transposeB: true,
-                    c: y, ldc: rows)
+        // One slice of W's rows (= columns of Y) per thread, 16-aligned.
+        pool.parallelChunks(rows, chunksPerThread: 1, alignment: 16) { range in
+            blas.sgemm(m: batch, n: range.count, k: cols, a: x, lda: cols, b: f32 + range.lowerBound * cols,
+                       ldb: cols, transposeB: true, c: y + range.lowerBound, ldc: rows)
+        }
     }
 }

@@ -23,7 +23,7 @@ final class RunState: @unchecked Sendable {
     let ropeCos: UnsafeMutablePointer<Float> // (maxBatch, ropeDimensions / 2)
     let ropeSin: UnsafeMutablePointer<Float> // (maxBatch, ropeDimensions / 2)
     let logits: UnsafeMutablePointer<Float>  // (logitRows, vocab)
-    let batchScores: UnsafeMutablePointer<Float>  // (maxBatch, contextLength) prefill attention, BLAS only
+    let batchScores: UnsafeMutablePointer<Float>  // (threads, maxBatch, contextLength) prefill attention, BLAS only
     /// KV cache, (layers, contextLength, kvDim) each, as `kvType` (raw storage).
     let keyCache: UnsafeMutableRawPointer
     let valueCache: UnsafeMutableRawPointer
@@ -35,7 +35,7 @@ final class RunState: @unchecked Sendable {
                           threads: Int, kvType: KVCacheType) -> Int {
         let floats = maxBatch * (4 * c.dim + 2 * c.kvDim + 2 * c.hiddenDim + c.ropeDimensions)
             + threads * contextLength + logitRows * c.vocabSize
-            + (maxBatch >= Linear.blasMinBatch ? maxBatch * contextLength : 0)
+            + (maxBatch >= Linear.blasMinBatch ? threads * maxBatch * contextLength : 0)
         let kvElement = kvType == .f32 ? 4 : 2
         return floats * 4 + 2 * c.layerCount * contextLength * c.kvDim * kvElement
     }
@@ -65,7 +65,7 @@ final class RunState: @unchecked Sendable {
         ropeCos = floats(maxBatch * c.ropeDimensions / 2)
         ropeSin = floats(maxBatch * c.ropeDimensions / 2)
         logits = floats(logitRows * c.vocabSize)
-        batchScores = floats(maxBatch >= Linear.blasMinBatch ? maxBatch * contextLength : 0)
+        batchScores = floats(maxBatch >= Linear.blasMinBatch ? threads * maxBatch * contextLength : 0)
         let kvBytes = c.layerCount * contextLength * c.kvDim * (kvType == .f32 ? 4 : 2)
         keyCache = .allocate(byteCount: kvBytes, alignment: 64)
         valueCache = .allocate(byteCount: kvBytes, alignment: 64)

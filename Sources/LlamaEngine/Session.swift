@@ -49,11 +49,12 @@ public struct SessionOptions: Sendable {
     public var batchSize: Int = 512
     /// Positions per batch whose logits `evaluateAll` can return (tests); 1 is enough to generate.
     public var logitRows: Int = 1
-    /// Use OpenBLAS SGEMM for prompt batches of 32 tokens or more (when the library is installed).
-    public var useBLAS: Bool = true
+    /// Use OpenBLAS SGEMM (on weights dequantized to f32) for prompt batches of 32 tokens or more.
+    /// Off by default: the int8 kernels' batched product is faster here (see `infill bench --blas`).
+    public var useBLAS: Bool = false
 
     public init(contextLength: Int? = nil, threads: Int? = nil, kvCacheType: KVCacheType = .f32,
-                batchSize: Int = 512, logitRows: Int = 1, useBLAS: Bool = true) {
+                batchSize: Int = 512, logitRows: Int = 1, useBLAS: Bool = false) {
         self.contextLength = contextLength
         self.threads = threads
         self.kvCacheType = kvCacheType

@@ -186,8 +186,8 @@ final class Transformer: @unchecked Sendable {
         }
     }
 
-    /// Prefill attention as two SGEMMs per head: scores (count × length) = Q·Kᵀ, causal mask and
-    /// softmax per row, then out = P·V.
+    /// Prefill attention as two SGEMMs per head, one head per pool item (single-threaded OpenBLAS
+    /// in each): scores (count × length) = Q·Kᵀ, causal mask and softmax per row, then out = P·V.
     private func batchedAttention(_ blas: OpenBLAS, layer: Int, startPos: Int, count: Int) {
         let c = config, s = state
         let headDim = c.headDim, kvDim = c.kvDim, dim = c.dim
@@ -196,12 +196,12 @@ final class Transformer: @unchecked Sendable {
         let length = startPos + count
         let keys = s.keyCache.assumingMemoryBound(to: Float.self) + cacheOffset(layer: layer, position: 0)
         let values = s.valueCache.assumingMemoryBound(to: Float.self) + cacheOffset(layer: layer, position: 0)
-        let scores = s.batchScores
-        for h in 0..<c.headCount {
+        pool.parallelFor(c.headCount) { h, thread in
+            let scores = s.batchScores + thread * s.maxBatch * s.contextLength
             blas.sgemm(m: count, n: length, k: headDim, a: s.q + h * headDim, lda: dim,
                        b: keys + (h / group) * headDim, ldb: kvDim, transposeB: true,
                        c: scores, ldc: length, alpha: scale)
-            pool.parallelFor(count) { b in
+            for b in 0..<count {
                 let row = scores + b * length
                 let valid = startPos + b + 1
                 MathOps.softmax(row, valid)

@@ -34,3 +34,32 @@ def test_model_loads_with_progress_and_completes():
     c.request("shutdown")
     c.notify("exit")
     assert c.proc.wait(30) == 0
+
+
+def test_docstring_and_menu_completion_with_the_model():
+    c = WireClient([BIN, "lsp", "--model", MODEL, "--threads", "2", "--time-limit-ms", "20000"])
+    # No resolve support: the command path with workspace/applyEdit.
+    c.request("initialize", {"capabilities": {"workspace": {"applyEdit": True}}}, timeout=10)
+    c.notify("initialized", {})
+    text = "import math\n\n\ndef circle_area(radius):\n    return math.pi * radius ** 2\n"
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": "file:///geo.py", "languageId": "python", "version": 1, "text": text}})
+    r = c.request("textDocument/codeAction", {"textDocument": {"uri": "file:///geo.py"},
+                                              "range": {"start": {"line": 4, "character": 8}, "end": {"line": 4, "character": 8}},
+                                              "context": {"diagnostics": []}}, timeout=120)
+    command = r["result"][0]["command"]
+    assert c.request("workspace/executeCommand", command, timeout=180)["result"] is None
+    edit = next(m for m in c.server_requests if m["method"] == "workspace/applyEdit")["params"]["edit"]
+    change = edit["changes"]["file:///geo.py"][0]
+    assert change["range"]["start"] == {"line": 4, "character": 0}
+    assert change["newText"].startswith('    """') and change["newText"].rstrip().endswith('"""'), change
+    # Helix-style menu completion: the typed word is replaced by word + middle.
+    c.notify("textDocument/didChange", {"textDocument": {"uri": "file:///geo.py", "version": 2},
+                                        "contentChanges": [{"text": text + "\n\nprint(circle_ar"}]})
+    r = c.request("textDocument/completion", {"textDocument": {"uri": "file:///geo.py"},
+                                              "position": {"line": 7, "character": 15}}, timeout=120)
+    items = r["result"]["items"]
+    assert items and items[0]["textEdit"]["newText"].startswith("circle_area"), r
+    assert items[0]["filterText"].startswith("circle_ar")
+    c.request("shutdown")
+    c.notify("exit")
+    assert c.proc.wait(30) == 0

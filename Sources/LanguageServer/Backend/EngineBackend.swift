@@ -79,10 +79,12 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             throw EngineBackendError("\(error)")
         }
         if isCancelled() { throw CancellationError() }
+        let edit = input.mode == .docstring ? nil : plan.edit(for: generated)
         let middle = input.mode == .docstring
             ? Self.docstringBody(generated, stops: plan.prompt.stopStrings + input.stop)
-            : plan.edit(for: generated)?.text ?? ""
-        return CompletionOutput(middle: middle, promptTokens: result.stats.promptTokens,
+            : edit?.text ?? ""
+        return CompletionOutput(middle: middle, replacedCharactersAfterCursor: edit?.replacedCharactersAfterCursor,
+                                promptTokens: result.stats.promptTokens,
                                 reusedPromptTokens: result.stats.reusedTokens,
                                 generatedTokens: result.stats.generatedTokens)
     }

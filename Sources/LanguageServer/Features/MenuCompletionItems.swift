@@ -46,7 +46,9 @@ enum MenuCompletionItems {
             if index == 0 && variants.count > 1 { label += " …" }
             return CompletionItem(
                 label: label,
-                kind: CompletionItem.snippetKind,
+                // Text, not Snippet: Helix re-indents every line after the first of a Snippet item,
+                // and `text` already carries each line's absolute indentation.
+                kind: CompletionItem.textKind,
                 detail: index == 0 && variants.count > 1 ? "infill (\(lines.count) lines)" : "infill",
                 documentation: MarkupContent(
                     kind: "markdown", value: "```\(document.languageId)\n\(text)\n```"),

@@ -27,8 +27,8 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed runs per measurement (the best is reported).")
     var repetitions: Int = 2
 
-    @Flag(help: "Do not use OpenBLAS for prompt batches (engine kernels only).")
-    var noBlas = false
+    @Flag(help: "Use OpenBLAS SGEMM for prompt batches instead of the int8 kernels (for comparison).")
+    var blas = false
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
@@ -43,7 +43,7 @@ struct Bench: ParsableCommand {
             let decodePrompt = 128
             let longest = max(lengths.max()!, decodePrompt + decode + 1)
             let session = try Session(model: llama, options: SessionOptions(
-                contextLength: max(longest, 2048), threads: threads, useBLAS: !noBlas))
+                contextLength: max(longest, 2048), threads: threads, useBLAS: blas))
             let c = llama.config
             // Deterministic ordinary token ids (speed does not depend on which tokens).
             let vocab = Int32(c.vocabSize)
