@@ -63,7 +63,7 @@ let package = Package(
         ),
         .testTarget(name: "LSPProtocolTests", dependencies: ["LSPProtocol"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "LSPProtocol"]),
-        .testTarget(name: "CompletionTests", dependencies: ["InfillTestSupport", "Completion", "Tokenizer", "GGUF"]),
+        .testTarget(name: "CompletionTests", dependencies: ["InfillTestSupport", "Completion", "Tokenizer", "GGUF"], exclude: ["Fixtures"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["InfillTestSupport", "LanguageServer", "LSPProtocol", "JSONRPC"]),
     ]
 )

@@ -5,6 +5,7 @@
 // (>= 512 MiB) that they cannot sit in cache; GB/s = weight bytes read / time. Threads split the rows of
 // each matrix in two halves and meet at a barrier after every matrix, as the engine's pool does.
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,8 @@ static void barrier(job *j) {
         atomic_store(&j->arrived, 0);
         atomic_fetch_add(&j->generation, 1);
     } else {
-        while (atomic_load(&j->generation) == gen) {}
+        // Yield while waiting: on a shared machine the other thread may not be running.
+        while (atomic_load(&j->generation) == gen) sched_yield();
     }
 }
 

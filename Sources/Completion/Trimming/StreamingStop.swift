@@ -15,7 +15,7 @@ public struct StreamingStop: Sendable {
         let text = LineEnding.normalized(generated)
         if !Trim.cutAtStopStrings(text, context).elementsEqual(text) { return true }
         if context.isSingleLine, Trim.singleLine(text, context).count < text.count { return true }
-        if Trim.existingBodyCut(text, context) != nil { return true }
+        if Trim.existingBodyCut(text, context, streaming: true) != nil { return true }
         if Trim.indentationCut(text, context, streaming: true) != nil { return true }
         if Trim.repetitionCut(text, completeLinesOnly: true) != nil { return true }
         // A complete middle line equal to the suffix's first line of code.

@@ -127,7 +127,7 @@ def test(name, fn):
         say(f"ok   helix: {name}")
     except Exception as e:  # noqa: BLE001 - report any failure and go on
         results["failed"] += 1
-        detail = str(e) if isinstance(e, AssertionError) else traceback.format_exc()
+        detail = str(e) if isinstance(e, AssertionError) else traceback.format_exc().replace("\n", "\n     ")
         say(f"FAIL helix: {name}: {detail}")
 
 
@@ -197,10 +197,14 @@ def main():
                                      TIMEOUT, nudge=ask_again)
             save_screen("helix-completion-menu.txt", screen)
             say(f"     completion items: {[i['label'] for i in items]}")
-            multi = next((i for i in items if "\n" in new_text(i)), None)
+            def second_line(item):  # index of the first non-blank line after the first, or None
+                lines = new_text(item).split("\n")
+                return next((j for j in range(1, len(lines)) if lines[j].strip()), None)
+
+            multi = next((i for i in items if second_line(i)), None)
             assert multi is not None, f"Infill sent no multi-line item at an empty function body: {items!r}"
             mlines = new_text(multi).split("\n")
-            k = next(j for j in range(1, len(mlines)) if mlines[j].strip())
+            k = second_line(multi)
             want = mlines[k].strip()[:30]
 
             def previewing_multi(screen):
@@ -294,6 +298,6 @@ if __name__ == "__main__":
         main()
     except Exception:  # noqa: BLE001
         results["failed"] += 1
-        say("FAIL helix: set-up: " + traceback.format_exc())
+        say("FAIL helix: set-up: " + traceback.format_exc().replace("\n", "\n     "))
     say(f"helix: {results['passed']} passed, {results['failed']} failed")
     sys.exit(0 if results["failed"] == 0 else 1)

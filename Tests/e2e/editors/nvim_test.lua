@@ -177,7 +177,7 @@ local function complete_hole(file, before_hole)
   local ghost = ghost_at_end_of(row)
   if TMUX_SOCKET then -- a terminal shows this Neovim: keep the screen with the ghost text for the docs
     vim.cmd.redraw()
-    local screen = vim.fn.system({ 'tmux', '-L', TMUX_SOCKET, 'capture-pane', '-p' })
+    local screen = vim.fn.system({ 'tmux', '-S', TMUX_SOCKET, 'capture-pane', '-p' })
     vim.fn.mkdir(WORK .. '/screens', 'p')
     vim.fn.writefile(vim.split(screen, '\n'), WORK .. '/screens/nvim-ghost-text-' .. file .. '.txt')
   end

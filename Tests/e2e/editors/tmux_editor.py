@@ -31,7 +31,8 @@ def wait_for(what, pred, timeout, interval=0.1, nudge=None, nudge_every=15.0):
 
 class TmuxEditor:
     def __init__(self, name, argv, cwd, env, width=110, height=36):
-        self.socket = f"infill-{name}-{os.getpid()}"
+        # A socket in the work folder (not tmux's shared /tmp/tmux-UID/) goes away with the folder.
+        self.socket = os.path.join(cwd, f".tmux-{name}.sock")
         self.target = "editor"
         command = "exec " + " ".join(shlex.quote(a) for a in argv)
         # The editor may capture its own screen (the Neovim driver does, for the docs).
@@ -40,7 +41,7 @@ class TmuxEditor:
                    "-c", cwd, "env", *env_args, "sh", "-c", command)
 
     def _tmux(self, *args):
-        return subprocess.run(["tmux", "-L", self.socket, *args], check=True, capture_output=True,
+        return subprocess.run(["tmux", "-S", self.socket, *args], check=True, capture_output=True,
                               text=True).stdout
 
     def keys(self, *keys):
@@ -57,8 +58,10 @@ class TmuxEditor:
         return wait_for(what, lambda: pred(self.screen()), timeout, **kw)
 
     def alive(self):
-        return subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", self.target],
+        return subprocess.run(["tmux", "-S", self.socket, "has-session", "-t", self.target],
                               capture_output=True).returncode == 0
 
     def close(self):
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True)
+        if os.path.exists(self.socket):
+            os.remove(self.socket)

@@ -1,15 +1,18 @@
 extension Trim {
     /// Ends the middle after a line that opens a block (`if x:`, `for (...) {`) when the suffix
     /// already holds that block's body: the suffix's first line of code sits exactly one indentation
-    /// step deeper. Whatever the model writes after the opener is a second body for the same block.
-    /// Small models do this whenever the hole is a block header (they write the header, then their
-    /// own version of the body the document already has).
+    /// step deeper. Small models write the header, then their own version of the body the document
+    /// already has, then go on. The cut comes when the middle, after such a header, returns to the
+    /// header's level with a line that is not another such header (`else:` is one): the middle wrote
+    /// a second body. When generation hit the token limit the first such header ends the middle; a
+    /// middle that ended by itself is trusted otherwise (`if a:` / `y = 1` / `else:` before the
+    /// suffix's `else` body is right).
     public static func existingBlockBody(_ middle: String, _ context: TrimContext) -> String {
         guard let cut = existingBodyCut(middle, context) else { return middle }
         return String(middle[..<cut])
     }
 
-    static func existingBodyCut(_ middle: String, _ context: TrimContext) -> String.Index? {
+    static func existingBodyCut(_ middle: String, _ context: TrimContext, streaming: Bool = false) -> String.Index? {
         let tabSize = context.indentStyle?.tabSize ?? 4
         guard let suffixLine = Text.firstNonBlankLine(context.suffix),
               suffixLine.contains(where: { $0.isLetter || $0.isNumber })
@@ -17,13 +20,24 @@ extension Trim {
         let suffixIndent = Text.indentWidth(suffixLine, tabSize: tabSize)
         let step = indentStep(context.prefix, String(context.lineBeforeCursor) + middle + "\n" + context.suffix, tabSize: tabSize)
         let lines = Text.lines(middle)
-        // The last line may be incomplete; it can still decide once the model moved past it.
-        for (number, line) in lines.enumerated() where number < lines.count - 1 {
+        var firstHeader: Substring? = nil
+        var lastHeader: (line: Substring, width: Int)? = nil
+        for (number, line) in lines.enumerated() {
+            // The last line is whole only when generation ended by itself.
+            let complete = number < lines.count - 1 || (!streaming && !context.truncated)
+            guard complete else { break }
             // The middle's first line continues the cursor's line.
             let full = number == 0 ? String(context.lineBeforeCursor) + line : String(line)
-            guard !Text.isBlank(full), opensBlock(full) else { continue }
-            if Text.indentWidth(full, tabSize: tabSize) + step == suffixIndent { return line.endIndex }
+            guard !Text.isBlank(full) else { continue }
+            let width = Text.indentWidth(full, tabSize: tabSize)
+            if opensBlock(full), width + step == suffixIndent {
+                firstHeader = firstHeader ?? line
+                lastHeader = (line, width)
+            } else if let header = lastHeader, width <= header.width {
+                return header.line.endIndex
+            }
         }
+        if context.truncated, !streaming, let header = firstHeader { return header.endIndex }
         return nil
     }
 
