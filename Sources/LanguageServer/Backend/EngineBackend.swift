@@ -14,6 +14,9 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     private let vocabulary: TokenizerVocabulary
     private let fimTokens: FIMTokens
     private let lock = NSLock()
+    /// The last completion shown per document, so typing its first characters is answered from it
+    /// without running the model (typing-through). Guarded by `lock`.
+    private var shown: [String: ShownCompletion] = [:]
 
     public static let loader: BackendLoader = { configuration, progress in
         let path = configuration.modelPath()
@@ -45,6 +48,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
 
     public func complete(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) async throws
         -> CompletionOutput {
+        if input.mode != .docstring, let answer = typedThrough(input) { return answer }
         let budget = PromptBudget(
             fileTokens: input.contextTokens * 3 / 4,
             extraContextTokens: input.otherDocuments.isEmpty ? 0 : input.contextTokens / 4)
@@ -58,7 +62,10 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         let plan = CompletionPlan(
             builder: builder, vocabulary: vocabulary, prefix: input.prefix, suffix: input.suffix,
             path: URL(string: input.uri)?.path ?? input.uri,
-            context: input.otherDocuments.map { ContextFile(path: URL(string: $0.uri)?.path ?? $0.uri, text: $0.text) },
+            // Stable order (by path), so the context part of the prompt, which comes first, stays
+            // in the KV cache while the user types.
+            context: input.otherDocuments.sorted { $0.uri < $1.uri }
+                .map { ContextFile(path: URL(string: $0.uri)?.path ?? $0.uri, text: $0.text) },
             language: DocLanguage(languageID: input.languageId), policy: policy, extraStopStrings: input.stop)
 
         var generated = ""
@@ -79,7 +86,13 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             throw EngineBackendError("\(error)")
         }
         if isCancelled() { throw CancellationError() }
-        let edit = input.mode == .docstring ? nil : plan.edit(for: generated)
+        let truncated = result.finishReason == .maxTokens
+        let edit = input.mode == .docstring ? nil : plan.edit(for: generated, truncated: truncated)
+        if input.mode != .docstring {
+            lock.withLock {
+                shown[input.uri] = edit.map { ShownCompletion(prefix: input.prefix, suffix: input.suffix, middle: $0.text) }
+            }
+        }
         let middle = input.mode == .docstring
             ? Self.docstringBody(generated, stops: plan.prompt.stopStrings + input.stop)
             : edit?.text ?? ""
@@ -91,6 +104,14 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
 }
 
 extension EngineBackend {
+    /// The rest of the last completion when the user typed its beginning; nil otherwise.
+    private func typedThrough(_ input: CompletionInput) -> CompletionOutput? {
+        guard let last = lock.withLock({ shown[input.uri] }),
+              let edit = TypingThrough.remaining(after: last, prefix: input.prefix, suffix: input.suffix),
+              !edit.text.isEmpty else { return nil }
+        return CompletionOutput(middle: edit.text, replacedCharactersAfterCursor: edit.replacedCharactersAfterCursor)
+    }
+
     /// Docstrings skip the code trimming passes: the text ends at the closer (or a stop token's
     /// name) and loses trailing blanks; the server lays it out with the function's indentation.
     static func docstringBody(_ generated: String, stops: [String]) -> String {
