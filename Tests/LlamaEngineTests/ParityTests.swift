@@ -132,6 +132,10 @@ final class ParityTests: XCTestCase {
         try check("smollm2-135m", modelPath: TestModels.path("smollm2-135m"))
     }
 
+    func testQwen15B() throws {
+        try check("qwen2.5-coder-1.5b", modelPath: TestModels.path("qwen2.5-coder-1.5b"))
+    }
+
     func testQwen05B() throws {
         try check("qwen2.5-coder-0.5b", modelPath: TestModels.path("qwen2.5-coder-0.5b"))
     }
