@@ -24,5 +24,5 @@ test: deps
 	scripts/fetch-models qwen2.5-coder-0.5b smollm2-135m qwen2.5-coder-1.5b >/dev/null
 	scripts/fetch-test-data >/dev/null
 	swift build $(SWIFT_FLAGS) --build-tests
-	swift test $(SWIFT_FLAGS) --skip-build --parallel --num-workers 2
+	swift test $(SWIFT_FLAGS) --skip-build
 	scripts/test-e2e
