@@ -6,6 +6,6 @@
 // - `PromptBuilder` + `CompletionPlan` per request: token ids for the engine (control tokens by id,
 //   user text always plain), the trimming context and the between-token stop check.
 // - `Trimmer.trim` (via `CompletionPlan.edit`) turns the generated middle into a `CompletionEdit`.
-// - `DocstringPlan` for "Generate docstring", `TypingThrough.remaining` for answering from the last
-//   completion while the user types it.
+// - `TypingThrough.remaining` for answering from the last completion while the user types it.
+// ("Generate docstring" placement lives in the language server, Features/Docstrings.swift.)
 // docs/trimming.md describes every trimming pass and the bug it fixes.

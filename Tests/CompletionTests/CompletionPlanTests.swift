@@ -17,15 +17,4 @@ final class CompletionPlanTests: XCTestCase {
         XCTAssertTrue(plan.shouldStop(generatedSoFar: "y()<|endoftext|>"))
         XCTAssertFalse(plan.shouldStop(generatedSoFar: "y()\n        z("))
     }
-
-    func testDocstringThroughAPlan() throws {
-        let vocabulary = FakeVocabulary.qwen
-        let builder = PromptBuilder(tokens: try FIMTokens.detect(in: vocabulary, model: "qwen"))
-        let docstring = try XCTUnwrap(DocstringPlan.plan(in: "def add(a, b):\n    return a + b\n", line: 1, language: .python))
-        let plan = CompletionPlan(builder: builder, vocabulary: vocabulary, prefix: docstring.prefix, suffix: docstring.suffix,
-                                  language: .python, extraStopStrings: docstring.stopStrings)
-        XCTAssertTrue(vocabulary.render(plan.prompt.tokens).hasSuffix("    \"\"\"⟨<|fim_suffix|>⟩\"\"\"\n    return a + b\n⟨<|fim_middle|>⟩"))
-        XCTAssertTrue(docstring.shouldStop(generatedSoFar: "Add two numbers.\"\"\""))
-        XCTAssertEqual(docstring.edit(forMiddle: "Add two numbers.\"\"\""), "    \"\"\"Add two numbers.\"\"\"\n")
-    }
 }

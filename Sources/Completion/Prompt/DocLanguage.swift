@@ -1,4 +1,5 @@
-// Languages the "Generate docstring" action knows, with their documentation comment style.
+// Languages the prompt builder knows by LSP language id, for their comment syntax (file headers
+// of extra context in the multi-file prompt).
 
 public enum DocLanguage: String, Sendable, CaseIterable, Codable {
     case python, swift, rust, go, javascript, typescript, java, c, cpp, lua
@@ -20,26 +21,6 @@ public enum DocLanguage: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// Where the documentation goes and how it is written.
-    public enum Style: Sendable, Equatable {
-        /// `"""…"""` as the first statement of the body (Python).
-        case innerTripleQuote
-        /// A run of line comments above the declaration (`///`, `//`, `---`).
-        case linesAbove(marker: String)
-        /// `/** … */` above the declaration.
-        case blockAbove
-    }
-
-    public var style: Style {
-        switch self {
-        case .python: return .innerTripleQuote
-        case .swift, .rust: return .linesAbove(marker: "///")
-        case .go: return .linesAbove(marker: "//")
-        case .lua: return .linesAbove(marker: "---")
-        case .javascript, .typescript, .java, .c, .cpp: return .blockAbove
-        }
-    }
-
     /// The line-comment marker, for prompt context headers.
     public var lineComment: String {
         switch self {
@@ -48,6 +29,4 @@ public enum DocLanguage: String, Sendable, CaseIterable, Codable {
         default: return "//"
         }
     }
-
-    var usesBraces: Bool { self != .python && self != .lua }
 }
