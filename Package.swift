@@ -12,15 +12,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // MARK: C targets: hot SIMD kernels, the OpenBLAS system library, the jsoncpp shim.
+        // MARK: C targets: hot SIMD kernels and the jsoncpp shim.
         .target(
             name: "CKernels",
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
-        ),
-        .systemLibrary(
-            name: "COpenBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
         ),
         .target(
             name: "CJSON",
