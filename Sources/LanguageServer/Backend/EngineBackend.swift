@@ -69,6 +69,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             language: DocLanguage(languageID: input.languageId), policy: policy, extraStopStrings: input.stop)
 
         var generated = ""
+        var hitDeadline = false
         let deadline = input.deadline
         let result: GenerationResult
         do {
@@ -78,7 +79,10 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
                     generated += text
                     if isCancelled() || plan.shouldStop(generatedSoFar: generated) { return .stop }
                     // Past the time limit, finish at a line boundary rather than mid-line.
-                    if ContinuousClock.now >= deadline, generated.hasSuffix("\n") { return .stop }
+                    if ContinuousClock.now >= deadline, generated.hasSuffix("\n") {
+                        hitDeadline = true
+                        return .stop
+                    }
                     return .continue
                 }
             }
@@ -86,7 +90,9 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             throw EngineBackendError("\(error)")
         }
         if isCancelled() { throw CancellationError() }
-        let truncated = result.finishReason == .maxTokens
+        // Cut short by the token or time limit: the model had not finished, so trimming must not
+        // trust the shape of its last block.
+        let truncated = result.finishReason == .maxTokens || hitDeadline
         let edit = input.mode == .docstring ? nil : plan.edit(for: generated, truncated: truncated)
         if input.mode != .docstring {
             lock.withLock {
