@@ -1,4 +1,5 @@
 import Foundation
+import LlamaEngine
 import LSPProtocol
 
 /// Every user-facing option (docs/configuration.md lists them). Sources, later wins: defaults,
@@ -23,7 +24,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Frames larger than this are rejected (skipped), not buffered.
     public var maxMessageBytes: Int = 64 << 20
 
-    public static let defaultModel = "qwen2.5-coder-1.5b"
+    public static let defaultModel = ModelLocator.defaultName
 
     public init() {}
 
@@ -34,8 +35,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         if model.contains("/") || model.hasSuffix(".gguf") {
             return model.hasPrefix("~/") ? home + model.dropFirst() : model
         }
-        let cache = environment["INFILL_CACHE"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.cache/infill"
-        return cache + "/models/" + model + ".gguf"
+        return ModelLocator.cachedModelPath(model, environment: environment)
     }
 
     /// Applies the options present in `json` (an object, or one under an `infill` key as

@@ -1,30 +1,18 @@
 import Foundation
 import GGUF
+import InfillTestSupport
 import XCTest
 @testable import Tokenizer
 
 /// Where the tests find their data: `$INFILL_CACHE` (default ~/.cache/infill).
 enum TestData {
-    static var cache: String {
-        if let v = ProcessInfo.processInfo.environment["INFILL_CACHE"], !v.isEmpty { return v }
-        return NSHomeDirectory() + "/.cache/infill"
-    }
+    static var cache: String { TestModels.cacheDirectory }
 
     /// A vocab-only GGUF from llama.cpp's test set (extracted by scripts/fetch-test-data).
     static func vocabPath(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let path = "\(cache)/vocab/ggml-vocab-\(name).gguf"
         guard FileManager.default.fileExists(atPath: path) else {
             XCTFail("missing \(path): run scripts/fetch-test-data (extracts llama.cpp's tokenizer test vocabularies into \(cache)/vocab)", file: file, line: line)
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return path
-    }
-
-    /// One of the pinned models (fetched by scripts/fetch-models).
-    static func modelPath(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let path = "\(cache)/models/\(name).gguf"
-        guard FileManager.default.fileExists(atPath: path) else {
-            XCTFail("missing \(path): run scripts/fetch-models \(name)", file: file, line: line)
             throw CocoaError(.fileNoSuchFile)
         }
         return path
@@ -48,7 +36,7 @@ enum TestData {
     }
 
     static func model(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> Tokenizer {
-        try tokenizer(at: modelPath(name, file: file, line: line))
+        try tokenizer(at: TestModels.path(name, file: file, line: line))
     }
 
     /// llama.cpp's test vectors: inputs separated by "\n__ggml_vocab_test__\n", one line of
