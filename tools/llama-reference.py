@@ -12,7 +12,11 @@ is built) on each model and writes Tests/LlamaEngineTests/Fixtures/reference-NAM
 The Swift tests read only the token ids and numbers, so CI needs neither llama.cpp nor the sources.
 
 llama.cpp settings (kept equal to the engine's defaults so differences are numerical only):
-2 threads, f32 KV cache, no flash attention, batch 512.
+2 threads, f32 KV cache, no flash attention, batch 512, and llama.cpp's plain x86 kernels for every
+weight type: no repacking of Q4_K into interleaved rows (use_extra_bufts off) and no tiled K-quant
+mat-mul for batches (GGML_CPU_TILED_MM=0). With those, llama.cpp multiplies each matrix the same way
+for one token as for a batch, and the engine reproduces its arithmetic bit for bit; with them on,
+llama.cpp disagrees with itself (batch 1 against batch 512) at about 1.3% of positions.
 
 Usage: ~/.cache/infill/llama-venv/bin/python tools/llama-reference.py [NAME ...]
 """
@@ -21,8 +25,23 @@ import os
 import sys
 import tarfile
 
+os.environ["GGML_CPU_TILED_MM"] = "0"  # read when the first mat-mul runs
+
 import numpy as np
 import llama_cpp
+import llama_cpp.llama_cpp as llama_cpp_lib
+
+# llama-cpp-python has no option for use_extra_bufts: start from defaults that turn it off.
+_default_model_params = llama_cpp_lib.llama_model_default_params
+
+
+def _model_params_without_repacking():
+    params = _default_model_params()
+    params.use_extra_bufts = False
+    return params
+
+
+llama_cpp_lib.llama_model_default_params = _model_params_without_repacking
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "Tests", "LlamaEngineTests", "Fixtures")
@@ -34,7 +53,7 @@ CONTINUATION_TOKENS = 32
 
 # name: (chunks of real text, FIM format)
 MODELS = {
-    "qwen2.5-coder-1.5b": (1, "qwen"),
+    "qwen2.5-coder-1.5b": (4, "qwen"),
     "qwen2.5-coder-0.5b": (4, "qwen"),
     "smollm2-135m": (4, None),
     "synthetic-codellama": (4, "codellama"),
@@ -143,7 +162,8 @@ def main(names):
 
         fixture = {
             "model": name,
-            "reference": f"llama-cpp-python {llama_cpp.__version__}, 2 threads, f32 KV cache, no flash attention",
+            "reference": f"llama-cpp-python {llama_cpp.__version__}, 2 threads, f32 KV cache, no flash attention, "
+                         "batch 512, no repacking, GGML_CPU_TILED_MM=0",
             "vocab_size": n_vocab,
             "top_k": TOP_K,
             "stop": stop,

@@ -4,13 +4,19 @@
 // K-quants: 64 elements per zmm; vpmaddubsw (u8 weights x s8 activations -> i16 pairs), then vpdpwssd
 // with the sub-block scales (-> i32), one float conversion per 256-element super-block.
 // 32-element types: one block per ymm; weights are made unsigned (q8_0 by flipping the sign bit) so
-// vpdpbusd applies directly, and the offset (8, 16 or 128 times the activation sum) seeds the
-// accumulator; one float scale per block.
+// vpdpbusd applies directly, and the offset (8, 16 or 128 times the activations of each 4-byte lane)
+// seeds the accumulator; one float scale per block.
+//
+// The float steps are llama.cpp's x86 ones (ggml_vec_dot_*): eight i32 lanes of four products per
+// block (K-quants: per super-block), one fused multiply-add per block into eight float lanes, the
+// K-quant min terms in four lanes of their own, the same horizontal sums. Integer sums are exact in any
+// order, so the results equal llama.cpp's bit for bit; zmm steps fold or split to those eight lanes.
 #include "ckernels.h"
 
 #if defined(__x86_64__)
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512dq,avx512vnni"))), apply_to = function)
 #include <immintrin.h>
+#include <math.h>
 #include <string.h>
 
 #define INL static inline __attribute__((always_inline))
@@ -47,10 +53,19 @@ INL void k4_scales(const uint8_t *packed, uint32_t out[4]) {
 
 // MARK: K-quants, one row x T tokens
 
+INL __m256i fold8(__m512i v) { return _mm256_add_epi32(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64(v, 1)); }
+
+INL float hsum128(__m128 m) {
+    m = _mm_add_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_add_ss(m, _mm_movehdup_ps(m));
+    return _mm_cvtss_f32(m);
+}
+
 INL void row_qk45(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, float *y, int64_t ldy, const int T,
                   const int five) {
-    __m512 facc[TT];
-    for (int t = 0; t < T; t++) facc[t] = _mm512_setzero_ps();
+    __m256 facc[TT];
+    __m128 macc[TT];
+    for (int t = 0; t < T; t++) { facc[t] = _mm256_setzero_ps(); macc[t] = _mm_setzero_ps(); }
     const size_t bytes = five ? sizeof(ck_block_q5_K) : sizeof(ck_block_q4_K);
     const __m256i low4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
     for (int64_t i = 0; i < nb; i++) {
@@ -88,18 +103,19 @@ INL void row_qk45(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, flo
         const float d = h2f(dd[0]), dmin = h2f(dd[1]);
         for (int t = 0; t < T; t++) {
             const ck_block_q8_K *a = (const ck_block_q8_K *)(x + t * xs) + i;
+            // min_j * (sum of sub-block j), pairs of j added: llama.cpp's four min lanes.
             const __m256i mins = _mm256_madd_epi16(m2, _mm256_loadu_si256((const __m256i *)a->bsums));
-            facc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[t]), _mm512_set1_ps(d * a->d), facc[t]);
-            facc[t] = _mm512_fnmadd_ps(_mm512_zextps256_ps512(_mm256_cvtepi32_ps(mins)), _mm512_set1_ps(dmin * a->d),
-                                       facc[t]);
+            const __m128i mins4 = _mm_hadd_epi32(_mm256_castsi256_si128(mins), _mm256_extracti128_si256(mins, 1));
+            facc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a->d * d), _mm256_cvtepi32_ps(fold8(isum[t])), facc[t]);
+            macc[t] = _mm_fmadd_ps(_mm_set1_ps(-a->d * dmin), _mm_cvtepi32_ps(mins4), macc[t]);
         }
     }
-    for (int t = 0; t < T; t++) y[t * ldy] = _mm512_reduce_add_ps(facc[t]);
+    for (int t = 0; t < T; t++) y[t * ldy] = hsum256(facc[t]) + hsum128(macc[t]);
 }
 
 INL void row_q6_K(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, float *y, int64_t ldy, const int T) {
-    __m512 facc[TT];
-    for (int t = 0; t < T; t++) facc[t] = _mm512_setzero_ps();
+    __m256 facc[TT];
+    for (int t = 0; t < T; t++) facc[t] = _mm256_setzero_ps();
     const __m512i low4 = _mm512_set1_epi8(0x0F), three = _mm512_set1_epi8(3);
     // i16 lane l of a 64-element product covers elements 2l, 2l+1: scale group l / 8 of the chunk.
     const __m512i group = _mm512_set_epi16(3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2,
@@ -138,14 +154,24 @@ INL void row_q6_K(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, flo
         const float d = h2f(b->d);
         for (int t = 0; t < T; t++) {
             const ck_block_q8_K *a = (const ck_block_q8_K *)(x + t * xs) + i;
-            facc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[t]), _mm512_set1_ps(d * a->d), facc[t]);
+            facc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a->d * d), _mm256_cvtepi32_ps(fold8(isum[t])), facc[t]);
         }
     }
-    for (int t = 0; t < T; t++) y[t * ldy] = _mm512_reduce_add_ps(facc[t]);
+    for (int t = 0; t < T; t++) y[t * ldy] = hsum256(facc[t]);
 }
 
 // MARK: 32-element types, two rows x T tokens. decode -> unsigned bytes; OFFSET is subtracted exactly
-// (times the activation sum); HAS_MIN adds m * (activation sum * scale) as the reference does.
+// (times each lane's activations); HAS_MIN adds m * s (q8_1's rounded scale * sum) as llama.cpp does.
+
+// -OFFSET * (sum of each 4-byte lane's activations): the seed that makes unsigned weights signed.
+INL __m256i lane_offset(const __m256i av, const int offset) {
+    return _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_dpbusd_epi32(_mm256_setzero_si256(),
+                                                                        _mm256_set1_epi8((char)offset), av));
+}
+INL __m512i lane_offset2(const __m512i av, const int offset) {
+    return _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(),
+                                                                        _mm512_set1_epi8((char)offset), av));
+}
 
 INL __m256i nibbles(const uint8_t *qs) {
     const __m128i b = _mm_loadu_si128((const __m128i *)qs);
@@ -184,12 +210,12 @@ INL __m256i dec_q5_1(const ck_block_q5_1 *b) { return _mm256_or_si256(nibbles(b-
             for (int t = 0; t < T; t++) { \
                 const ck_block_q8a *a = (const ck_block_q8a *)(x + t * xs) + i; \
                 const __m256i av = _mm256_loadu_si256((const __m256i *)a->qs); \
-                const __m256i seed = _mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a->sum)); \
+                const __m256i seed = (OFFSET) ? lane_offset(av, OFFSET) : _mm256_setzero_si256(); \
                 const __m256 da = _mm256_set1_ps(a->d); \
                 for (int r = 0; r < R; r++) { \
                     const __m256i p = _mm256_dpbusd_epi32(seed, q[r], av); \
-                    facc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_mul_ps(dw[r], da), facc[r][t]); \
-                    if (HAS_MIN) mins[r][t] += h2f(((const ck_half *)b[r])[1]) * (a->d * (float)a->sum); \
+                    facc[r][t] = _mm256_fmadd_ps(_mm256_mul_ps(dw[r], da), _mm256_cvtepi32_ps(p), facc[r][t]); \
+                    if (HAS_MIN) mins[r][t] = fmaf(h2f(((const ck_half *)b[r])[1]), a->s, mins[r][t]); \
                 } \
             } \
         } \
@@ -257,38 +283,40 @@ INL __m512i pdec_q5_1(const ck_block_q5_1 *b) {
     return _mm512_or_si512(pair_nibbles(b[0].qs, b[1].qs), pair_fifth(b[0].qh, b[1].qh));
 }
 
+// One zmm step covers two blocks; its float part runs block by block on the eight lanes of each, in order.
 #define DEFINE_MATVEC32(type, BLOCK, OFFSET, HAS_MIN) \
     INL void mv_##type(int64_t nb, const uint8_t *w, size_t rb, const ck_block_q8a *a, float *y, const int R) { \
-        __m512 acc[4]; \
-        for (int r = 0; r < R; r++) acc[r] = _mm512_setzero_ps(); \
+        __m256 acc[4]; \
+        float mins[4]; \
+        for (int r = 0; r < R; r++) { acc[r] = _mm256_setzero_ps(); mins[r] = 0; } \
         int64_t i = 0; \
         for (; i + 2 <= nb; i += 2) { \
             const __m512i av = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)a[i].qs)), \
                                                   _mm256_loadu_si256((const __m256i *)a[i + 1].qs), 1); \
-            const __m512i seed = _mm512_inserti64x4( \
-                _mm512_zextsi256_si512(_mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[i].sum))), \
-                _mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[i + 1].sum)), 1); \
-            const __m512 da = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(a[i].d)), \
-                                                 _mm256_set1_ps(a[i + 1].d), 1); \
-            /* HAS_MIN: activation sum * scale in lanes 0 and 8 only, so each block's min counts once. */ \
-            const __m512 sa = HAS_MIN ? _mm512_maskz_mov_ps(0x0101, _mm512_insertf32x8( \
-                _mm512_castps256_ps512(_mm256_set1_ps(a[i].d * (float)a[i].sum)), \
-                _mm256_set1_ps(a[i + 1].d * (float)a[i + 1].sum), 1)) : _mm512_setzero_ps(); \
+            const __m512i seed = (OFFSET) ? lane_offset2(av, OFFSET) : _mm512_setzero_si512(); \
             for (int r = 0; r < R; r++) { \
                 const BLOCK *b = (const BLOCK *)(w + r * rb) + i; \
                 _mm_prefetch((const char *)b + 768, _MM_HINT_T0); \
-                const __m512i p = _mm512_dpbusd_epi32(seed, pdec_##type(b), av); \
-                acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(pair_halves(b[0].d, b[1].d), da), acc[r]); \
-                if (HAS_MIN) acc[r] = _mm512_fmadd_ps(pair_halves(((const ck_half *)&b[0])[1], ((const ck_half *)&b[1])[1]), \
-                                                      sa, acc[r]); \
+                const __m512 pf = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(seed, pdec_##type(b), av)); \
+                acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(h2f(b[0].d) * a[i].d), _mm512_castps512_ps256(pf), acc[r]); \
+                acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(h2f(b[1].d) * a[i + 1].d), _mm512_extractf32x8_ps(pf, 1), acc[r]); \
+                if (HAS_MIN) { \
+                    mins[r] = fmaf(h2f(((const ck_half *)&b[0])[1]), a[i].s, mins[r]); \
+                    mins[r] = fmaf(h2f(((const ck_half *)&b[1])[1]), a[i + 1].s, mins[r]); \
+                } \
             } \
         } \
-        float tail[4] = {0, 0, 0, 0}; \
-        if (i < nb) { /* odd block count: the last block through the one-block mat-mul step */ \
-            for (int r = 0; r < R; r++) rows_##type(1, w + r * rb + i * sizeof(BLOCK), rb, (const uint8_t *)(a + i), 0, \
-                                                    &tail[r], 0, 1, 1); \
+        if (i < nb) { /* odd block count: the last block on its own */ \
+            const __m256i av = _mm256_loadu_si256((const __m256i *)a[i].qs); \
+            const __m256i seed = (OFFSET) ? lane_offset(av, OFFSET) : _mm256_setzero_si256(); \
+            for (int r = 0; r < R; r++) { \
+                const BLOCK *b = (const BLOCK *)(w + r * rb) + i; \
+                const __m256i p = _mm256_dpbusd_epi32(seed, dec_##type(b), av); \
+                acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(h2f(b->d) * a[i].d), _mm256_cvtepi32_ps(p), acc[r]); \
+                if (HAS_MIN) mins[r] = fmaf(h2f(((const ck_half *)b)[1]), a[i].s, mins[r]); \
+            } \
         } \
-        for (int r = 0; r < R; r++) y[r] = _mm512_reduce_add_ps(acc[r]) + tail[r]; \
+        for (int r = 0; r < R; r++) y[r] = hsum256(acc[r]) + mins[r]; \
     } \
     void ck_matvec_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, float *y) { \
         const int64_t nb = ncols / CK_QK; \
@@ -311,47 +339,52 @@ DEFINE_MATVEC32(q5_1, ck_block_q5_1, 0, 1)
 #define DEFINE_GEMM32Z(type, BLOCK, OFFSET, HAS_MIN) \
     INL void mm_##type(int64_t nb, const uint8_t *w, size_t rb, const uint8_t *x, size_t xs, float *y, int64_t ldy, \
                        const int R, const int T) { \
-        __m512 acc[4][4]; \
+        __m256 acc[4][4]; \
+        float mins[4][4]; \
         for (int r = 0; r < R; r++) \
-            for (int t = 0; t < T; t++) acc[r][t] = _mm512_setzero_ps(); \
-        for (int64_t i = 0; i + 2 <= nb; i += 2) { \
+            for (int t = 0; t < T; t++) { acc[r][t] = _mm256_setzero_ps(); mins[r][t] = 0; } \
+        int64_t i = 0; \
+        for (; i + 2 <= nb; i += 2) { \
             __m512i wq[4]; \
-            __m512 dw[4], mw[4]; \
+            float dw[4][2], mw[4][2]; \
             for (int r = 0; r < R; r++) { \
                 const BLOCK *b = (const BLOCK *)(w + r * rb) + i; \
                 wq[r] = pdec_##type(b); \
-                dw[r] = pair_halves(b[0].d, b[1].d); \
-                if (HAS_MIN) mw[r] = pair_halves(((const ck_half *)&b[0])[1], ((const ck_half *)&b[1])[1]); \
+                dw[r][0] = h2f(b[0].d); \
+                dw[r][1] = h2f(b[1].d); \
+                if (HAS_MIN) { mw[r][0] = h2f(((const ck_half *)&b[0])[1]); mw[r][1] = h2f(((const ck_half *)&b[1])[1]); } \
             } \
             for (int t = 0; t < T; t++) { \
                 const ck_block_q8a *a = (const ck_block_q8a *)(x + t * xs) + i; \
                 const __m512i av = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)a[0].qs)), \
                                                       _mm256_loadu_si256((const __m256i *)a[1].qs), 1); \
-                const __m512i seed = _mm512_inserti64x4( \
-                    _mm512_zextsi256_si512(_mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[0].sum))), \
-                    _mm256_zextsi128_si256(_mm_cvtsi32_si128(-(OFFSET) * a[1].sum)), 1); \
-                const __m512 da = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(a[0].d)), \
-                                                     _mm256_set1_ps(a[1].d), 1); \
-                const __m512 sa = HAS_MIN ? _mm512_maskz_mov_ps(0x0101, _mm512_insertf32x8( \
-                    _mm512_castps256_ps512(_mm256_set1_ps(a[0].d * (float)a[0].sum)), \
-                    _mm256_set1_ps(a[1].d * (float)a[1].sum), 1)) : _mm512_setzero_ps(); \
+                const __m512i seed = (OFFSET) ? lane_offset2(av, OFFSET) : _mm512_setzero_si512(); \
                 for (int r = 0; r < R; r++) { \
-                    const __m512i p = _mm512_dpbusd_epi32(seed, wq[r], av); \
-                    acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dw[r], da), acc[r][t]); \
-                    if (HAS_MIN) acc[r][t] = _mm512_fmadd_ps(mw[r], sa, acc[r][t]); \
+                    const __m512 pf = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(seed, wq[r], av)); \
+                    acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dw[r][0] * a[0].d), _mm512_castps512_ps256(pf), acc[r][t]); \
+                    acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dw[r][1] * a[1].d), _mm512_extractf32x8_ps(pf, 1), acc[r][t]); \
+                    if (HAS_MIN) { \
+                        mins[r][t] = fmaf(mw[r][0], a[0].s, mins[r][t]); \
+                        mins[r][t] = fmaf(mw[r][1], a[1].s, mins[r][t]); \
+                    } \
                 } \
             } \
         } \
-        float tail[4][4] = {{0}}; \
-        if (nb & 1) { \
-            const int64_t i = nb - 1; \
-            for (int t = 0; t < T; t++) \
-                for (int r = 0; r < R; r++) \
-                    rows_##type(1, w + r * rb + i * sizeof(BLOCK), rb, x + t * xs + i * sizeof(ck_block_q8a), 0, \
-                                &tail[r][t], 0, 1, 1); \
+        if (i < nb) { /* odd block count: the last block on its own */ \
+            for (int t = 0; t < T; t++) { \
+                const ck_block_q8a *a = (const ck_block_q8a *)(x + t * xs) + i; \
+                const __m256i av = _mm256_loadu_si256((const __m256i *)a->qs); \
+                const __m256i seed = (OFFSET) ? lane_offset(av, OFFSET) : _mm256_setzero_si256(); \
+                for (int r = 0; r < R; r++) { \
+                    const BLOCK *b = (const BLOCK *)(w + r * rb) + i; \
+                    const __m256i p = _mm256_dpbusd_epi32(seed, dec_##type(b), av); \
+                    acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(h2f(b->d) * a->d), _mm256_cvtepi32_ps(p), acc[r][t]); \
+                    if (HAS_MIN) mins[r][t] = fmaf(h2f(((const ck_half *)b)[1]), a->s, mins[r][t]); \
+                } \
+            } \
         } \
         for (int r = 0; r < R; r++) \
-            for (int t = 0; t < T; t++) y[t * ldy + r] = _mm512_reduce_add_ps(acc[r][t]) + tail[r][t]; \
+            for (int t = 0; t < T; t++) y[t * ldy + r] = hsum256(acc[r][t]) + mins[r][t]; \
     } \
     void ck_matmul_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, \
                                    size_t xs, int64_t batch, float *y, int64_t ldy) { \

@@ -23,6 +23,7 @@ void ck_quantize_q8a_avx512(const float *x, void *dst, int64_t n) {
         _mm_storeu_si128((__m128i *)(y[i].qs + 16), _mm512_cvtepi32_epi8(q1));
         y[i].sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
         y[i].d = _cvtsh_ss(_cvtss_sh(d, 0));
+        y[i].s = _cvtsh_ss(_cvtss_sh(d * (float)y[i].sum, 0));
     }
 }
 

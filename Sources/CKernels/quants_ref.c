@@ -48,6 +48,7 @@ void ck_quantize_q8a(const float *x, void *dst, int64_t n) {
             sum += q;
         }
         y[i].d = H2F(ck_fp32_to_fp16(d));
+        y[i].s = H2F(ck_fp32_to_fp16(d * (float)sum));
         y[i].sum = sum;
     }
 }
@@ -245,78 +246,102 @@ static float dot_bf16(int64_t n, const void *w, const void *x) {
     return s;
 }
 
+// The quantized dots below follow llama.cpp's x86 kernels step for step (ggml_vec_dot_*_q8_* with
+// AVX2/AVX-512): per block, eight i32 lanes of four products each; one fused multiply-add per lane and
+// block; eight float lanes summed as hsum_float_8 does. So every path gives the same bits as llama.cpp.
+static inline float hsum8(const float a[8]) {
+    float t[4];
+    for (int i = 0; i < 4; i++) t[i] = a[i + 4] + a[i];
+    return (t[0] + t[2]) + (t[1] + t[3]);
+}
+
+// One 32-element block: w[0..31] (signed or unsigned values) against the activation block.
+static inline void block_lanes(const int *w, const int8_t *a, float d, float acc[8]) {
+    for (int l = 0; l < 8; l++) {
+        int sum = 0;
+        for (int b = 4 * l; b < 4 * l + 4; b++) sum += w[b] * a[b];
+        acc[l] = fmaf(d, (float)sum, acc[l]);
+    }
+}
+
+// Values of one 32-element block in element order: q8_0 as is, q4/q5 nibbles with the fifth bit, minus
+// the offset (q4_0: 8, q5_0: 16; 0 for the types with a min).
+static inline void values32(const uint8_t *qs, uint32_t qh, int five, int offset, int w[32]) {
+    for (int j = 0; j < 16; j++) {
+        int lo = qs[j] & 0xF, hi = qs[j] >> 4;
+        if (five) {
+            lo |= (int)((qh >> j) & 1) << 4;
+            hi |= (int)((qh >> (j + 16)) & 1) << 4;
+        }
+        w[j] = lo - offset;
+        w[j + 16] = hi - offset;
+    }
+}
+
 static float dot_q8_0(int64_t n, const void *w, const void *x) {
     const ck_block_q8_0 *b = w;
     const ck_block_q8a *a = x;
-    float s = 0;
+    float acc[8] = {0};
     for (int64_t i = 0; i < n / CK_QK; i++) {
-        int sumi = 0;
-        for (int j = 0; j < CK_QK; j++) sumi += b[i].qs[j] * a[i].qs[j];
-        s += (float)sumi * (H2F(b[i].d) * a[i].d);
+        int v[32];
+        for (int j = 0; j < 32; j++) v[j] = b[i].qs[j];
+        block_lanes(v, a[i].qs, H2F(b[i].d) * a[i].d, acc);
     }
-    return s;
+    return hsum8(acc);
 }
 
-static float dot_q4_0(int64_t n, const void *w, const void *x) {
-    const ck_block_q4_0 *b = w;
-    const ck_block_q8a *a = x;
-    float s = 0;
-    for (int64_t i = 0; i < n / CK_QK; i++) {
-        int sumi = 0;
-        for (int j = 0; j < CK_QK / 2; j++) {
-            sumi += ((b[i].qs[j] & 0xF) - 8) * a[i].qs[j] + ((b[i].qs[j] >> 4) - 8) * a[i].qs[j + 16];
-        }
-        s += (float)sumi * (H2F(b[i].d) * a[i].d);
+#define CK_DOT32(type, FIVE, OFFSET, HAS_MIN) \
+    static float dot_##type(int64_t n, const void *w, const void *x) { \
+        const ck_block_##type *b = w; \
+        const ck_block_q8a *a = x; \
+        float acc[8] = {0}, summs = 0; \
+        for (int64_t i = 0; i < n / CK_QK; i++) { \
+            int v[32]; \
+            values32(b[i].qs, FIVE ? load_u32le(((const uint8_t *)&b[i]) + (HAS_MIN ? 4 : 2)) : 0, FIVE, OFFSET, v); \
+            block_lanes(v, a[i].qs, H2F(b[i].d) * a[i].d, acc); \
+            if (HAS_MIN) summs = fmaf(H2F(((const ck_half *)&b[i])[1]), a[i].s, summs); \
+        } \
+        return hsum8(acc) + summs; \
     }
-    return s;
-}
+CK_DOT32(q4_0, 0, 8, 0)
+CK_DOT32(q4_1, 0, 0, 1)
+CK_DOT32(q5_0, 1, 16, 0)
+CK_DOT32(q5_1, 1, 0, 1)
 
-static float dot_q4_1(int64_t n, const void *w, const void *x) {
-    const ck_block_q4_1 *b = w;
-    const ck_block_q8a *a = x;
-    float s = 0;
-    for (int64_t i = 0; i < n / CK_QK; i++) {
-        int sumi = 0;
-        for (int j = 0; j < CK_QK / 2; j++) {
-            sumi += (b[i].qs[j] & 0xF) * a[i].qs[j] + (b[i].qs[j] >> 4) * a[i].qs[j + 16];
+// q4_K in llama.cpp's order: lane l of the eight gathers bytes 4l..4l+3 of every 32-element sub-block
+// (times its scale); the mins go to four lanes of their own (pairs of sub-blocks).
+static float dot_q4_K(int64_t n, const void *w, const void *x) {
+    const ck_block_q4_K *b = w;
+    const ck_block_q8_K *a = x;
+    float acc[8] = {0}, accm[4] = {0};
+    for (int64_t i = 0; i < n / CK_QK_K; i++) {
+        int lane[8] = {0};
+        for (int j = 0; j < 4; j++) {
+            int sc0, m0, sc1, m1;
+            scale_min_k4(2 * j, b[i].scales, &sc0, &m0);
+            scale_min_k4(2 * j + 1, b[i].scales, &sc1, &m1);
+            const uint8_t *q = b[i].qs + 32 * j;
+            const int8_t *alo = a[i].qs + 64 * j, *ahi = alo + 32;
+            for (int l = 0; l < 8; l++) {
+                int slo = 0, shi = 0;
+                for (int k = 4 * l; k < 4 * l + 4; k++) {
+                    slo += (q[k] & 0xF) * alo[k];
+                    shi += (q[k] >> 4) * ahi[k];
+                }
+                lane[l] += sc0 * slo + sc1 * shi;
+            }
         }
-        s += (float)sumi * (H2F(b[i].d) * a[i].d) + H2F(b[i].m) * (a[i].d * (float)a[i].sum);
-    }
-    return s;
-}
-
-static float dot_q5_0(int64_t n, const void *w, const void *x) {
-    const ck_block_q5_0 *b = w;
-    const ck_block_q8a *a = x;
-    float s = 0;
-    for (int64_t i = 0; i < n / CK_QK; i++) {
-        const uint32_t qh = load_u32le(b[i].qh);
-        int sumi = 0;
-        for (int j = 0; j < CK_QK / 2; j++) {
-            const int q0 = ((b[i].qs[j] & 0xF) | (((qh >> j) & 1) << 4)) - 16;
-            const int q1 = ((b[i].qs[j] >> 4) | (((qh >> (j + 16)) & 1) << 4)) - 16;
-            sumi += q0 * a[i].qs[j] + q1 * a[i].qs[j + 16];
+        const float d = a[i].d * H2F(b[i].d), dmin = -a[i].d * H2F(b[i].dmin);
+        for (int l = 0; l < 8; l++) acc[l] = fmaf(d, (float)lane[l], acc[l]);
+        for (int k = 0; k < 4; k++) {
+            int sc, m0, m1;
+            scale_min_k4(2 * k, b[i].scales, &sc, &m0);
+            scale_min_k4(2 * k + 1, b[i].scales, &sc, &m1);
+            const int s0 = a[i].bsums[4 * k] + a[i].bsums[4 * k + 1], s1 = a[i].bsums[4 * k + 2] + a[i].bsums[4 * k + 3];
+            accm[k] = fmaf(dmin, (float)(m0 * s0 + m1 * s1), accm[k]);
         }
-        s += (float)sumi * (H2F(b[i].d) * a[i].d);
     }
-    return s;
-}
-
-static float dot_q5_1(int64_t n, const void *w, const void *x) {
-    const ck_block_q5_1 *b = w;
-    const ck_block_q8a *a = x;
-    float s = 0;
-    for (int64_t i = 0; i < n / CK_QK; i++) {
-        const uint32_t qh = load_u32le(b[i].qh);
-        int sumi = 0;
-        for (int j = 0; j < CK_QK / 2; j++) {
-            const int q0 = (b[i].qs[j] & 0xF) | (((qh >> j) & 1) << 4);
-            const int q1 = (b[i].qs[j] >> 4) | (((qh >> (j + 16)) & 1) << 4);
-            sumi += q0 * a[i].qs[j] + q1 * a[i].qs[j + 16];
-        }
-        s += (float)sumi * (H2F(b[i].d) * a[i].d) + H2F(b[i].m) * (a[i].d * (float)a[i].sum);
-    }
-    return s;
+    return hsum8(acc) + ((accm[0] + accm[2]) + (accm[1] + accm[3]));
 }
 
 // q4_K and q5_K share everything but the fifth bit.
@@ -353,30 +378,36 @@ static float dot_qk45(int64_t n, const void *w, const void *x, int five) {
     return s;
 }
 
-static float dot_q4_K(int64_t n, const void *w, const void *x) { return dot_qk45(n, w, x, 0); }
 static float dot_q5_K(int64_t n, const void *w, const void *x) { return dot_qk45(n, w, x, 1); }
 
+// q6_K in llama.cpp's order: lane l holds bytes 4l..4l+3 of every 32-element chunk times its 16-group
+// scale, minus 32 * (the scale-weighted activation sums of groups 2l and 2l+1).
 static float dot_q6_K(int64_t n, const void *w, const void *x) {
     const ck_block_q6_K *b = w;
     const ck_block_q8_K *a = x;
-    float s = 0;
+    float acc[8] = {0};
     for (int64_t i = 0; i < n / CK_QK_K; i++) {
-        int sumi = 0;
-        for (int g = 0; g < 16; g++) {
-            // Element e = 16*g + l lives in half e/128, quarter (e%128)/32, lane e%32.
-            int sub = 0;
-            for (int l = 0; l < 16; l++) {
-                const int e = 16 * g + l, h = e / 128, quarter = (e % 128) / 32, lane = e % 32;
-                const uint8_t lo = b[i].ql[64 * h + lane + 32 * (quarter & 1)];
-                const int low = quarter < 2 ? (lo & 0xF) : (lo >> 4);
-                const int high = (b[i].qh[32 * h + lane] >> (2 * quarter)) & 3;
-                sub += ((low | (high << 4)) - 32) * a[i].qs[e];
+        const int8_t *sc = b[i].scales;
+        int lane[8];
+        for (int l = 0; l < 8; l++) lane[l] = -32 * (a[i].bsums[2 * l] * sc[2 * l] + a[i].bsums[2 * l + 1] * sc[2 * l + 1]);
+        for (int h = 0; h < 2; h++)
+            for (int k = 0; k < 4; k++) {
+                const int e0 = 128 * h + 32 * k;
+                for (int l = 0; l < 8; l++) {
+                    int sum = 0;
+                    for (int m = 4 * l; m < 4 * l + 4; m++) {
+                        const uint8_t lo = b[i].ql[64 * h + m + 32 * (k & 1)];
+                        const int low = (k < 2) ? (lo & 0xF) : (lo >> 4);
+                        const int high = (b[i].qh[32 * h + m] >> (2 * k)) & 3;
+                        sum += (low | (high << 4)) * a[i].qs[e0 + m];
+                    }
+                    lane[l] += sc[8 * h + 2 * k + (l >= 4)] * sum;
+                }
             }
-            sumi += b[i].scales[g] * sub;
-        }
-        s += (H2F(b[i].d) * a[i].d) * (float)sumi;
+        const float d = a[i].d * H2F(b[i].d);
+        for (int l = 0; l < 8; l++) acc[l] = fmaf(d, (float)lane[l], acc[l]);
     }
-    return s;
+    return hsum8(acc);
 }
 
 // MARK: mat-vec

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Small f32 vector operations of the forward pass (the big matrix products live in `Linear`).
@@ -69,11 +70,12 @@ enum MathOps {
         for i in 0..<n { x[i] *= inv }
     }
 
-    /// gate = silu(gate) * up (SwiGLU).
+    /// gate = silu(gate) * up (SwiGLU), with llama.cpp's exp (ck_swiglu) so the bits match it.
     static func swiGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int) {
-        for i in 0..<n {
-            let g = gate[i]
-            gate[i] = g / (1 + expf(-g)) * up[i]
+        if KernelPath.active == .avx512 {
+            ck_swiglu_avx512(Int64(n), gate, up)
+        } else {
+            ck_swiglu_scalar(Int64(n), gate, up)
         }
     }
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Element type of the KV cache.
 public enum KVCacheType: String, Sendable, CaseIterable {
     case f32, f16
@@ -19,7 +21,8 @@ final class RunState: @unchecked Sendable {
     let v: UnsafeMutablePointer<Float>       // (maxBatch, kvDim)
     let hb: UnsafeMutablePointer<Float>      // (maxBatch, hiddenDim) gate, then SwiGLU output
     let hb2: UnsafeMutablePointer<Float>     // (maxBatch, hiddenDim) up
-    let attention: UnsafeMutablePointer<Float>  // (threads, contextLength) scores of one head
+    let attention: UnsafeMutablePointer<Float>  // (threads, attentionScratch) scores and sums of one head
+    let attentionScratch: Int
     let ropeCos: UnsafeMutablePointer<Float> // (maxBatch, ropeDimensions / 2)
     let ropeSin: UnsafeMutablePointer<Float> // (maxBatch, ropeDimensions / 2)
     let logits: UnsafeMutablePointer<Float>  // (logitRows, vocab)
@@ -34,7 +37,7 @@ final class RunState: @unchecked Sendable {
     static func byteCount(config c: LlamaConfig, contextLength: Int, maxBatch: Int, logitRows: Int,
                           threads: Int, kvType: KVCacheType) -> Int {
         let floats = maxBatch * (4 * c.dim + 2 * c.kvDim + 2 * c.hiddenDim + c.ropeDimensions)
-            + threads * contextLength + logitRows * c.vocabSize
+            + threads * RunState.attentionScratch(c, contextLength) + logitRows * c.vocabSize
             + (maxBatch >= Linear.blasMinBatch ? threads * maxBatch * contextLength : 0)
         let kvElement = kvType == .f32 ? 4 : 2
         return floats * 4 + 2 * c.layerCount * contextLength * c.kvDim * kvElement
@@ -61,7 +64,8 @@ final class RunState: @unchecked Sendable {
         v = floats(maxBatch * c.kvDim)
         hb = floats(maxBatch * c.hiddenDim)
         hb2 = floats(maxBatch * c.hiddenDim)
-        attention = floats(threads * contextLength)
+        attentionScratch = RunState.attentionScratch(c, contextLength)
+        attention = floats(threads * attentionScratch)
         ropeCos = floats(maxBatch * c.ropeDimensions / 2)
         ropeSin = floats(maxBatch * c.ropeDimensions / 2)
         logits = floats(logitRows * c.vocabSize)
@@ -76,4 +80,9 @@ final class RunState: @unchecked Sendable {
     }
 
     deinit { owned.forEach { $0.deallocate() } }
+
+    /// Floats of attention scratch per thread (see ck_attention_scratch).
+    static func attentionScratch(_ c: LlamaConfig, _ contextLength: Int) -> Int {
+        Int(ck_attention_scratch(Int64(contextLength), Int64(c.headDim)))
+    }
 }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// The forward pass: config + weights + run state (llama2.c's `Transformer`).
@@ -111,14 +112,14 @@ final class Transformer: @unchecked Sendable {
         case .adjacentPairs:
             for i in 0..<half {
                 let x0 = v[2 * i], x1 = v[2 * i + 1], cs = cosTable[i], sn = sinTable[i]
-                v[2 * i] = x0 * cs - x1 * sn
-                v[2 * i + 1] = x0 * sn + x1 * cs
+                v[2 * i] = (-(x1 * sn)).addingProduct(x0, cs)
+                v[2 * i + 1] = (x1 * cs).addingProduct(x0, sn)
             }
         case .neox:
             for i in 0..<half {
                 let x0 = v[i], x1 = v[i + half], cs = cosTable[i], sn = sinTable[i]
-                v[i] = x0 * cs - x1 * sn
-                v[i + half] = x0 * sn + x1 * cs
+                v[i] = (-(x1 * sn)).addingProduct(x0, cs)
+                v[i + half] = (x1 * cs).addingProduct(x0, sn)
             }
         }
     }
@@ -143,7 +144,7 @@ final class Transformer: @unchecked Sendable {
     }
 
     /// xb2[b, head] = softmax(q·K / sqrt(headDim)) · V over positions 0...startPos+b (causal), one
-    /// work item per (token, head).
+    /// work item per head (ck_attention: llama.cpp's f32 order, so its logits come out bit for bit).
     private func attention(layer: Int, startPos: Int, count: Int) {
         if let blas = linear.blas, count >= Linear.blasMinBatch, state.kvType == .f32 {
             return batchedAttention(blas, layer: layer, startPos: startPos, count: count)
@@ -152,37 +153,15 @@ final class Transformer: @unchecked Sendable {
         let headDim = c.headDim, kvDim = c.kvDim, dim = c.dim
         let group = c.headCount / c.kvHeadCount
         let scale = 1 / Float(headDim).squareRoot()
-        let base = cacheOffset(layer: layer, position: 0)
-        pool.parallelFor(count * c.headCount) { item, thread in
-            let b = item / c.headCount, h = item % c.headCount
-            let length = startPos + b + 1
-            let q = s.q + b * dim + h * headDim
-            let out = s.xb2 + b * dim + h * headDim
-            let scores = s.attention + thread * s.contextLength
-            let kvOffset = (h / group) * headDim
-            out.initialize(repeating: 0, count: headDim)
-            switch s.kvType {
-            case .f32:
-                let keys = s.keyCache.assumingMemoryBound(to: Float.self) + base + kvOffset
-                let values = s.valueCache.assumingMemoryBound(to: Float.self) + base + kvOffset
-                for t in 0..<length { scores[t] = MathOps.dot(q, keys + t * kvDim, headDim) * scale }
-                MathOps.softmax(scores, length)
-                for t in 0..<length { MathOps.axpy(scores[t], values + t * kvDim, out, headDim) }
-            case .f16:
-                let keys = s.keyCache.assumingMemoryBound(to: Float16.self) + base + kvOffset
-                let values = s.valueCache.assumingMemoryBound(to: Float16.self) + base + kvOffset
-                for t in 0..<length {
-                    let key = keys + t * kvDim
-                    var sum: Float = 0
-                    for i in 0..<headDim { sum += q[i] * Float(key[i]) }
-                    scores[t] = sum * scale
-                }
-                MathOps.softmax(scores, length)
-                for t in 0..<length {
-                    let value = values + t * kvDim, p = scores[t]
-                    for i in 0..<headDim { out[i] += p * Float(value[i]) }
-                }
-            }
+        let elementBytes = s.kvType == .f32 ? 4 : 2
+        let base = cacheOffset(layer: layer, position: 0) * elementBytes
+        let kernel = KernelPath.active == .avx512 ? ck_attention_avx512 : ck_attention_scalar
+        let f16: Int32 = s.kvType == .f16 ? 1 : 0
+        pool.parallelFor(c.headCount) { h, thread in
+            let kvOffset = base + (h / group) * headDim * elementBytes
+            kernel(f16, s.q + h * headDim, Int64(dim), Int64(count), Int64(startPos),
+                   UnsafeRawPointer(s.keyCache + kvOffset), UnsafeRawPointer(s.valueCache + kvOffset), Int64(kvDim),
+                   Int64(headDim), scale, s.attention + thread * s.attentionScratch, s.xb2 + h * headDim, Int64(dim))
         }
     }
 

@@ -107,4 +107,23 @@ CK_DECLARE_MATMUL(q5_K)
 CK_DECLARE_MATMUL(q6_K)
 #undef CK_DECLARE_MATMUL
 
+// MARK: attention and activations (llama.cpp's f32 order; every path gives the same bits)
+
+// gate[i] = silu(gate[i]) * up[i], silu through ggml_v_expf.
+void ck_swiglu_scalar(int64_t n, float *gate, const float *up);
+void ck_swiglu_avx512(int64_t n, float *gate, const float *up);
+// Causal attention of one head for nq query rows at positions start_pos..<start_pos+nq (row b at
+// q + b*q_stride, output at out + b*out_stride): softmax(scale * q·k) · v over positions 0...start_pos+b.
+// k and v point at position 0 of this head's keys/values (f32, or f16 when kv_f16), positions kv_stride
+// elements apart. scratch holds ck_attention_scratch(start_pos + nq, head_dim) floats.
+void ck_attention_scalar(int kv_f16, const float *q, int64_t q_stride, int64_t nq, int64_t start_pos, const void *k,
+                         const void *v, int64_t kv_stride, int64_t head_dim, float scale, float *scratch, float *out,
+                         int64_t out_stride);
+void ck_attention_avx512(int kv_f16, const float *q, int64_t q_stride, int64_t nq, int64_t start_pos, const void *k,
+                         const void *v, int64_t kv_stride, int64_t head_dim, float scale, float *scratch, float *out,
+                         int64_t out_stride);
+static inline int64_t ck_attention_scratch(int64_t positions, int64_t head_dim) {
+    return ((positions + 63) & ~(int64_t)63) + 64 * head_dim;
+}
+
 #endif
