@@ -266,9 +266,6 @@ INL __m512i pair_fifth(const uint8_t *qhA, const uint8_t *qhB) {
     memcpy(&b, qhB, 4);
     return _mm512_maskz_mov_epi8(((__mmask64)b << 32) | a, _mm512_set1_epi8(0x10));
 }
-INL __m512 pair_halves(ck_half a, ck_half b) {
-    return _mm512_cvtph_ps(_mm256_set_m128i(_mm_set1_epi16((short)b), _mm_set1_epi16((short)a)));
-}
 INL __m512i pdec_q8_0(const ck_block_q8_0 *b) {
     const __m512i z = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)b[0].qs)),
                                          _mm256_loadu_si256((const __m256i *)b[1].qs), 1);

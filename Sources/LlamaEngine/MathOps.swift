@@ -1,46 +1,9 @@
 import CKernels
 import Foundation
 
-/// Small f32 vector operations of the forward pass (the big matrix products live in `Linear`).
-/// Written over SIMD16 so the optimizer emits vector code; counts need not be multiples of 16.
+/// Small f32 vector operations of the forward pass (the big matrix products live in `Linear`, attention
+/// in ck_attention). Each does llama.cpp's float steps in its order, so results match it bit for bit.
 enum MathOps {
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>()
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        var i = 0
-        while i + 32 <= n {
-            acc0 += ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-            acc1 += ra.loadUnaligned(fromByteOffset: i * 4 + 64, as: SIMD16<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: i * 4 + 64, as: SIMD16<Float>.self)
-            i += 32
-        }
-        while i + 16 <= n {
-            acc0 += ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-            i += 16
-        }
-        var sum = (acc0 + acc1).sum()
-        while i < n { sum += a[i] * b[i]; i += 1 }
-        return sum
-    }
-
-    /// y += a * x
-    @inline(__always)
-    static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
-        let va = SIMD16<Float>(repeating: a)
-        var i = 0
-        while i + 16 <= n {
-            let v = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-                + va * rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-            ry.storeBytes(of: v, toByteOffset: i * 4, as: SIMD16<Float>.self)
-            i += 16
-        }
-        while i < n { y[i] += a * x[i]; i += 1 }
-    }
-
     /// y += x
     @inline(__always)
     static func add(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
@@ -56,7 +19,7 @@ enum MathOps {
         for i in 0..<n { out[i] = x[i] * scale * weight[i] }
     }
 
-    /// In-place softmax of x[0..<n].
+    /// In-place softmax of x[0..<n] (libm exp; only the OpenBLAS attention path uses it).
     static func softmax(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
         var maxValue = -Float.infinity
         for i in 0..<n where x[i] > maxValue { maxValue = x[i] }

@@ -3,37 +3,43 @@ import InfillTestSupport
 import XCTest
 @testable import LlamaEngine
 
-/// Parity with llama.cpp (issue 3's acceptance), against fixtures written by tools/llama-reference.py.
+/// Parity with llama.cpp (issue 3's acceptance), against fixtures written by tools/llama-reference.py
+/// (llama.cpp with its plain x86 kernels: no Q4_K repacking, no tiled K-quant mat-mul; see the script).
 ///
-/// - Top-1: the same argmax as llama.cpp at >= 99% of the positions of real source text where
-///   llama.cpp's own top two logits are at least `nearTie` apart (2,048 positions for the 0.5B,
-///   SmolLM2 and the synthetic Code Llama, 512 for the 1.5B), and at `topOne` of all positions
-///   (measured: 0.5B 98.6%, SmolLM2 96.2%, synthetic 100%; 99% of all is the goal, see the report).
-/// - Logits: at llama.cpp's top-5 tokens of every position, our logits are within the model's
-///   stated bound of llama.cpp's (max and mean absolute error). The engines cannot agree bit for bit:
-///   both quantize activations to 8 bits before every product but sum in different orders, and a
-///   deep model amplifies the difference (our own f32-BLAS and int8 paths differ by as much).
+/// The engine does llama.cpp's arithmetic step for step (the same activation rounding, the same eight
+/// i32/f32 lanes and fused multiply-adds in every quantized dot, its exp in softmax and SiLU, its
+/// reduction trees in attention, RoPE with the fused multiply-adds GCC makes of it), so for the real
+/// models its logits equal llama.cpp's bit for bit. Measured, 2,048 positions per model: top-1 agrees at
+/// every position, the largest logit difference is the fixtures' own 4-decimal rounding (5e-5), and all
+/// 12 greedy continuations are identical. The bounds below are that with headroom for the rounding only,
+/// so any change that leaves llama.cpp's order shows up here.
+///
+/// The synthetic Code Llama keeps looser bounds: its F16 tensors are multiplied by llama.cpp with the
+/// activations rounded to f16, by the engine with f32 activations.
+///
+/// - Top-1: the same argmax as llama.cpp at >= `topOne` of all positions, and at >= 99% of the positions
+///   where llama.cpp's own top two logits are at least `nearTie` apart.
+/// - Logits: at llama.cpp's top-5 tokens of every position, our logits are within `maxLogitError`
+///   (largest) and `meanLogitError` (mean absolute) of llama.cpp's.
 /// - Greedy continuations (fill-in-the-middle prompts for models with FIM tokens) identical to
-///   llama.cpp's for 32 tokens or up to the end-of-generation token; where llama.cpp's own top-1
-///   margin at a step is below `nearTie`, the two may legitimately part there, and the rest of that
-///   continuation is not compared. At least 10 of 12 continuations must be identical throughout (SmolLM2: 6).
+///   llama.cpp's for 32 tokens or up to the end-of-generation token, at least `minIdentical` of 12; where
+///   llama.cpp's own top-1 margin at the step where they part is below `nearTie`, the difference is
+///   reported as a near tie instead of failing on its own.
 final class ParityTests: XCTestCase {
     struct Bounds {
         var topOne: Double
         var maxLogitError: Float
         var meanLogitError: Float
         var nearTie: Float
-        var minIdentical = 10
+        var minIdentical = 12
     }
 
-    /// Measured (see the report in the commit) with headroom; logits of these models span about ±40.
+    /// Logits of these models span about ±40; the fixtures round them to 4 decimals.
     static let bounds: [String: Bounds] = [
-        "qwen2.5-coder-1.5b": Bounds(topOne: 0.98, maxLogitError: 1.0, meanLogitError: 0.12, nearTie: 0.3),
-        "qwen2.5-coder-0.5b": Bounds(topOne: 0.98, maxLogitError: 1.0, meanLogitError: 0.12, nearTie: 0.3),
-        // SmolLM2 is Q4_1: llama.cpp pairs it with q8_1 activations whose sum term it rounds through
-        // f16, which our kernels do not; in a 30-layer 135M model that alone moves 3-4% of argmaxes.
-        "smollm2-135m": Bounds(topOne: 0.95, maxLogitError: 2.0, meanLogitError: 0.25, nearTie: 0.6, minIdentical: 6),
-        "synthetic-codellama": Bounds(topOne: 0.99, maxLogitError: 2.0, meanLogitError: 0.4, nearTie: 0.6),
+        "qwen2.5-coder-1.5b": Bounds(topOne: 0.999, maxLogitError: 1e-3, meanLogitError: 1e-4, nearTie: 0.3),
+        "qwen2.5-coder-0.5b": Bounds(topOne: 0.999, maxLogitError: 1e-3, meanLogitError: 1e-4, nearTie: 0.3),
+        "smollm2-135m": Bounds(topOne: 0.999, maxLogitError: 1e-3, meanLogitError: 1e-4, nearTie: 0.3),
+        "synthetic-codellama": Bounds(topOne: 0.99, maxLogitError: 2.0, meanLogitError: 0.4, nearTie: 0.6, minIdentical: 10),
     ]
 
     struct Fixture: Decodable {
@@ -100,6 +106,9 @@ final class ParityTests: XCTestCase {
         let clearAgreement = Double(clearAgree) / Double(max(1, clear))
         print("parity \(name): top-1 agreement where llama.cpp's margin >= \(bounds.nearTie): "
               + "\(clearAgree)/\(clear) = \(String(format: "%.4f", clearAgreement))")
+        if limit >= fixture.sequences.count {
+            XCTAssertGreaterThanOrEqual(positions, 2000, "\(name): the fixture has only \(positions) positions; regenerate it with tools/llama-reference.py")
+        }
         XCTAssertGreaterThanOrEqual(clearAgreement, 0.99, "\(name): top-1 agrees at only \(clearAgree) of \(clear) clear positions")
         XCTAssertGreaterThanOrEqual(agreement, bounds.topOne, "\(name): top-1 agrees at only \(agree) of \(positions) positions")
         XCTAssertLessThanOrEqual(worst, bounds.maxLogitError, "\(name): logit error \(worst) at \(worstAt)")
