@@ -21,6 +21,7 @@ public enum Trimmer {
         ("stopStrings", Trim.cutAtStopStrings),
         ("truncatedLine", Trim.truncatedLine),
         ("singleLine", Trim.singleLine),
+        ("unprovenLines", Trim.unprovenLines),
         ("existingBlockBody", Trim.existingBlockBody),
         ("indentationStop", Trim.indentationStop),
         ("repeatedLines", Trim.cutRepeatedLines),

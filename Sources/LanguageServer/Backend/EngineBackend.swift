@@ -93,7 +93,9 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         // Cut short by the token or time limit: the model had not finished, so trimming must not
         // trust the shape of its last block.
         let truncated = result.finishReason == .maxTokens || hitDeadline
-        let edit = input.mode == .docstring ? nil : plan.edit(for: generated, truncated: truncated)
+        let endedByModel: Bool
+        if case .stopToken = result.finishReason { endedByModel = true } else { endedByModel = false }
+        let edit = input.mode == .docstring ? nil : plan.edit(for: generated, truncated: truncated, endedByModel: endedByModel)
         if input.mode != .docstring {
             lock.withLock {
                 shown[input.uri] = edit.map { ShownCompletion(prefix: input.prefix, suffix: input.suffix, middle: $0.text) }
