@@ -32,7 +32,7 @@ extension TrimContext {
 
     /// The next non-blank line after the cursor with its indentation: the cursor line's own code when
     /// only whitespace is left of the cursor, else the lines after the cursor's line.
-    private func nextCodeLine(tabSize: Int) -> (text: Substring, width: Int)? {
+    func nextCodeLine(tabSize: Int) -> (text: Substring, width: Int)? {
         if Text.isBlank(lineBeforeCursor), !Text.isBlank(lineAfterCursor) {
             return (lineAfterCursor, Text.indentWidth(String(lineBeforeCursor) + lineAfterCursor, tabSize: tabSize))
         }

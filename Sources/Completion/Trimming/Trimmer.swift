@@ -26,6 +26,7 @@ public enum Trimmer {
         ("indentationStop", Trim.indentationStop),
         ("repeatedLines", Trim.cutRepeatedLines),
         ("suffixOverlap", Trim.removeSuffixOverlap),
+        ("unreachableCode", Trim.unreachableCode),
         ("trailingWhitespace", Trim.trailingWhitespace),
         ("lineInsertion", Trim.lineInsertion),
     ]
