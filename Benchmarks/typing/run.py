@@ -1,17 +1,26 @@
 #!/usr/bin/env python3
 """Scripted typing session: one textDocument/inlineCompletion per keystroke, as Neovim sends them.
 
-  python3 Benchmarks/typing/run.py --model qwen2.5-coder-0.5b [--file PATH] [--lines 5]
+  python3 Benchmarks/typing/run.py --model qwen2.5-coder-0.5b [--file PATH] [--lines 4]
+  ~/.cache/infill/llama-venv/bin/python Benchmarks/typing/run.py --backend llamacpp --model qwen2.5-coder-0.5b
 
-Takes a real source file, blanks a few lines (keeping their indentation) and retypes them one
-character at a time: didChange (incremental) then inlineCompletion. Prints p50/p95 latency and the
-share of prompt tokens the engine reused from its KV cache (from the server's `infill/status`).
-With --backend llamacpp it answers the same FIM prompts through llama-cpp-python (prompt cache on).
+Takes a real source file (default: the Python standard library's textwrap.py, about 500 lines), picks
+lines in its second half, blanks each (keeping its indentation) and retypes it one character at a
+time, waiting for each answer as an editor with automatic triggers does: didChange (incremental) then
+inlineCompletion. Reports latency percentiles over all keystrokes and over those where the model ran
+(the others were answered from the completion already shown), and the share of prompt tokens the
+engine reused from its KV cache when one character was typed (from `infill/status` totals).
+
+With --backend llamacpp the same keystrokes go to llama-cpp-python (its prompt prefix cache on), with
+the same prompt layout and budget as Infill builds (file tokens 1536, suffix at most a quarter, the
+prefix cut at 16-line steps, the cursor line's text after <|fim_middle|>), greedy, up to the first
+line break: the engine side by side, without Infill's typing-through.
 """
 import argparse
 import json
 import os
 import sys
+import textwrap
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -24,81 +33,120 @@ CACHE = os.environ.get("INFILL_CACHE", os.path.expanduser("~/.cache/infill"))
 
 def pct(xs, q):
     xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q / 100 * (len(xs) - 1))))] if xs else 0.0
+    return round(xs[min(len(xs) - 1, int(round(q / 100 * (len(xs) - 1))))]) if xs else None
 
 
-def session(text, n_lines):
-    """Yields (document text, line, character) for each keystroke."""
+def keystrokes(text, n_lines):
+    """Yields (document text, line, character, typed character, first keystroke of the line)."""
     lines = text.split("\n")
-    candidates = [i for i, l in enumerate(lines) if len(l.strip()) >= 12 and i > 20][:: 7][:n_lines]
+    half = len(lines) // 2
+    candidates = [i for i, l in enumerate(lines) if i >= half and len(l.strip()) >= 16][::9][:n_lines]
     for i in candidates:
         body = lines[i]
         indent = len(body) - len(body.lstrip())
         for k in range(indent + 1, len(body) + 1):
             doc = "\n".join(lines[:i] + [body[:k]] + lines[i + 1:])
-            yield doc, i, k, body[k - 1]
+            yield doc, i, k, body[k - 1], k == indent + 1
+
+
+def run_infill(args, text):
+    argv = [os.path.join(ROOT, ".build", "release", "infill"), "lsp", "--model", args.model]
+    if args.threads:
+        argv += ["--threads", str(args.threads)]
+    client = LSPClient(argv)
+    client.initialize({})
+    uri = "file://" + os.path.abspath(args.file)
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+    rows = []
+    version = 1
+    before = client.request("infill/status", {})
+    for doc, line, ch, typed, first in keystrokes(text, args.lines):
+        version += 1
+        if first:  # blank the line (keep indentation) and type its first character
+            change = {"text": doc}
+        else:
+            change = {"range": {"start": {"line": line, "character": ch - 1}, "end": {"line": line, "character": ch - 1}},
+                      "text": typed}
+        client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+        t0 = time.perf_counter()
+        client.request("textDocument/inlineCompletion", {"textDocument": {"uri": uri},
+                       "position": {"line": line, "character": ch}, "context": {"triggerKind": 2}})
+        ms = (time.perf_counter() - t0) * 1000
+        after = client.request("infill/status", {})
+        prompt = after["promptTokens"] - before["promptTokens"]
+        reused = after["reusedPromptTokens"] - before["reusedPromptTokens"]
+        rows.append({"ms": ms, "model_ran": prompt > 0, "prompt": prompt, "reused": reused, "first": first})
+        before = after
+    client.shutdown()
+    return rows
+
+
+def run_llamacpp(args, text):
+    from llama_cpp import Llama
+    path = args.model if os.path.exists(args.model) else os.path.join(CACHE, "models", args.model + ".gguf")
+    llm = Llama(model_path=path, n_ctx=4096, n_threads=args.threads or os.cpu_count(), n_batch=512, verbose=False)
+    stop = {llm.token_eos()} | {t[0] for t in (llm.tokenize(s.encode(), add_bos=False, special=True)
+                                              for s in ["<|endoftext|>", "<|file_sep|>", "<|fim_pad|>"]) if len(t) == 1}
+    special = {name: llm.tokenize(name.encode(), add_bos=False, special=True)
+               for name in ["<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>"]}
+    count = lambda s: len(llm.tokenize(s.encode(), add_bos=False, special=False))  # noqa: E731
+    rows = []
+    previous = []
+    for doc, line, ch, _, first in keystrokes(text, args.lines):
+        lines = doc.split("\n")
+        cursor_line = lines[line][:ch]
+        suffix_lines = [lines[line][ch:]] + lines[line + 1:]
+        kept_suffix, used = [], 0
+        for s in suffix_lines:  # whole lines up to a quarter of the budget
+            n = count(s + "\n")
+            if used + n > 1536 // 4:
+                break
+            kept_suffix.append(s)
+            used += n
+        body = lines[:line]
+        start, budget = len(body), 1536 - used - count(cursor_line)
+        total = 0
+        while start > 0 and total + count(body[start - 1] + "\n") <= budget:
+            start -= 1
+            total += count(body[start] + "\n")
+        if start > 0:
+            start = min(len(body), (start + 15) // 16 * 16)
+        prefix = "".join(l + "\n" for l in body[start:])
+        toks = (special["<|fim_prefix|>"] + llm.tokenize(prefix.encode(), add_bos=False, special=False)
+                + special["<|fim_suffix|>"] + llm.tokenize("\n".join(kept_suffix).encode(), add_bos=False, special=False)
+                + special["<|fim_middle|>"] + llm.tokenize(cursor_line.encode(), add_bos=False, special=False))
+        common = next((i for i, (a, b) in enumerate(zip(previous, toks)) if a != b), min(len(previous), len(toks)))
+        t0 = time.perf_counter()
+        out = []
+        for tok in llm.generate(toks, temp=0.0, top_k=1):
+            if tok in stop or len(out) >= 64 or (b"\n" in llm.detokenize([tok]) and out):
+                break
+            out.append(tok)
+        rows.append({"ms": (time.perf_counter() - t0) * 1000, "model_ran": True, "prompt": len(toks),
+                     "reused": common, "first": first})
+        previous = toks + out
+    return rows
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--backend", choices=["infill", "llamacpp"], default="infill")
     ap.add_argument("--model", default="qwen2.5-coder-0.5b")
-    ap.add_argument("--file", default=os.path.join(ROOT, "Benchmarks", "humaneval", "run.py"))
-    ap.add_argument("--lines", type=int, default=5)
+    ap.add_argument("--file", default=textwrap.__file__)
+    ap.add_argument("--lines", type=int, default=4)
     ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args()
     text = open(args.file).read()
-    lat, reused, total = [], 0, 0
-    if args.backend == "infill":
-        argv = [os.path.join(ROOT, ".build", "release", "infill"), "lsp", "--model", args.model]
-        if args.threads:
-            argv += ["--threads", str(args.threads)]
-        c = LSPClient(argv)
-        c.initialize({})
-        uri = "file://" + os.path.abspath(args.file)
-        c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
-        version = 1
-        prev_line = None
-        for doc, line, ch, typed in session(text, args.lines):
-            version += 1
-            if line != prev_line:  # blank the line (keep indentation) before typing it
-                c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
-                         "contentChanges": [{"text": doc}]})
-                prev_line = line
-            else:
-                c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
-                         "contentChanges": [{"range": {"start": {"line": line, "character": ch - 1},
-                                                       "end": {"line": line, "character": ch - 1}}, "text": typed}]})
-            t0 = time.perf_counter()
-            c.request("textDocument/inlineCompletion", {"textDocument": {"uri": uri},
-                      "position": {"line": line, "character": ch}, "context": {"triggerKind": 2}})
-            lat.append((time.perf_counter() - t0) * 1000)
-            st = c.request("infill/status", {}) or {}
-            reused += st.get("lastReusedTokens", 0)
-            total += st.get("lastPromptTokens", 0)
-        c.shutdown()
-    else:
-        from llama_cpp import Llama
-        path = args.model if os.path.exists(args.model) else os.path.join(CACHE, "models", args.model + ".gguf")
-        llm = Llama(model_path=path, n_ctx=8192, n_threads=args.threads or os.cpu_count(), verbose=False)
-        stop = {llm.token_eos()} | {t[0] for t in (llm.tokenize(s.encode(), add_bos=False, special=True)
-                                                  for s in ["<|endoftext|>", "<|file_sep|>"]) if len(t) == 1}
-        for doc, line, ch, _ in session(text, args.lines):
-            lines = doc.split("\n")
-            prefix = "\n".join(lines[:line] + [lines[line][:ch]])
-            suffix = lines[line][ch:] + "\n" + "\n".join(lines[line + 1:])
-            toks = llm.tokenize(("<|fim_prefix|>" + prefix + "<|fim_suffix|>" + suffix + "<|fim_middle|>").encode(),
-                                add_bos=False, special=True)
-            t0 = time.perf_counter()
-            out = []
-            for tok in llm.generate(toks, temp=0.0, top_k=1):
-                if tok in stop or len(out) >= 32 or b"\n" in llm.detokenize([tok]) and out:
-                    break
-                out.append(tok)
-            lat.append((time.perf_counter() - t0) * 1000)
-    print(json.dumps({"backend": args.backend, "model": args.model, "keystrokes": len(lat),
-                      "p50_ms": round(pct(lat, 50)), "p95_ms": round(pct(lat, 95)),
-                      "reused_share": round(reused / total, 3) if total else None}))
+    rows = (run_infill if args.backend == "infill" else run_llamacpp)(args, text)
+    ran = [r for r in rows if r["model_ran"]]
+    typed = [r for r in ran if not r["first"]]  # one character typed on the same line
+    share = lambda rs: round(sum(r["reused"] for r in rs) / max(1, sum(r["prompt"] for r in rs)), 3)  # noqa: E731
+    print(json.dumps({
+        "backend": args.backend, "model": args.model, "file": os.path.basename(args.file), "keystrokes": len(rows),
+        "p50_ms": pct([r["ms"] for r in rows], 50), "p95_ms": pct([r["ms"] for r in rows], 95),
+        "model_runs": len(ran), "model_p50_ms": pct([r["ms"] for r in ran], 50),
+        "model_p95_ms": pct([r["ms"] for r in ran], 95),
+        "reused_share_one_char": share(typed), "reused_share_all_runs": share(ran)}))
 
 
 if __name__ == "__main__":

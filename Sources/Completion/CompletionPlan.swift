@@ -49,9 +49,10 @@ public struct CompletionPlan: Sendable {
 
     /// The edit for the generated text; nil when nothing is worth showing. `truncated`: generation
     /// hit the token limit (or a time limit mid-line) rather than ending by itself or by
-    /// `shouldStop`, so its last line may be cut off.
-    public func edit(for generated: String, truncated: Bool = false) -> CompletionEdit? {
+    /// `shouldStop`, so its last line may be cut off. `endedByModel`: the model's end token ended it.
+    public func edit(for generated: String, truncated: Bool = false, endedByModel: Bool = true) -> CompletionEdit? {
         var context = trimContext
+        context.endedByModel = endedByModel
         context.truncated = truncated
         return Trimmer.trim(generated, context: context)
     }

@@ -154,7 +154,9 @@ public final class Session {
     /// Generates up to `maxTokens` tokens after `prompt`. `onToken(id, text)` is called for each
     /// generated token with its text (UTF-8 completed across tokens); returning `.stop` ends generation
     /// before the next token is computed. Stop tokens end generation and are not passed to `onToken`.
+    /// `excludingFirst`: tokens the first generated token may not be (a retry after an unusable answer).
     public func generate(prompt: [Int32], maxTokens: Int, stop: Set<Int32> = [], sampler: Sampler = .greedy,
+                         excludingFirst: Set<Int32> = [],
                          onToken: (Int32, String) -> GenerationControl = { _, _ in .continue }) throws
         -> GenerationResult {
         var stats = GenerationStats()
@@ -169,6 +171,9 @@ public final class Session {
         var generated: [Int32] = []
         var reason = FinishReason.maxTokens
         let vocab = model.config.vocabSize
+        for token in excludingFirst where token >= 0 && Int(token) < vocab {
+            transformer.state.logits[Int(token)] = -Float.infinity
+        }
         while generated.count < maxTokens {
             let token = samplerState.sample(transformer.state.logits, count: vocab, with: sampler)
             if stop.contains(token) { reason = .stopToken(token); break }

@@ -5,6 +5,6 @@ struct Infill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "infill",
         abstract: "Code-completion language server with an in-process CPU Llama engine.",
-        subcommands: [LSP.self, Complete.self, Generate.self, Bench.self, ModelInfo.self, TokenizerBench.self]
+        subcommands: [LSP.self, Complete.self, Generate.self, Bench.self, ModelInfo.self, TokenizerBench.self, FIMBatch.self]
     )
 }

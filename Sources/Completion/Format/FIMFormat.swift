@@ -61,13 +61,19 @@ public struct FIMFormat: Sendable, Equatable {
     public var prefixLeadingSpace: Bool
     public var spmLayout: SPMLayout
     public var defaultOrder: FIMOrder
+    /// In PSM order, put the cursor line's text left of the cursor after the middle token, as the
+    /// start of the middle the model continues, instead of at the end of the prefix. Typing on a line
+    /// then only appends to the prompt, so the KV cache keeps everything before (the suffix included).
+    /// It is what FIM training does with every middle token, so the model is on familiar ground; off
+    /// where SentencePiece's leading-space handling makes the middle's first token ambiguous.
+    public var cursorLineInMiddle: Bool
 
     public init(
         name: String, prefix: [String], suffix: [String], middle: [String], markers: [String] = [],
         stopTokens: [String], repoName: [String] = [], fileSeparator: [String] = [],
         repoNameTerminator: String = "\n", multiFile: MultiFileLayout, bos: BOSPolicy,
         prefixLeadingSpace: Bool = false, spmLayout: SPMLayout = .suffixPrefixMiddle,
-        defaultOrder: FIMOrder = .psm
+        defaultOrder: FIMOrder = .psm, cursorLineInMiddle: Bool = true
     ) {
         self.name = name
         self.prefix = prefix
@@ -83,6 +89,7 @@ public struct FIMFormat: Sendable, Equatable {
         self.prefixLeadingSpace = prefixLeadingSpace
         self.spmLayout = spmLayout
         self.defaultOrder = defaultOrder
+        self.cursorLineInMiddle = cursorLineInMiddle
     }
 }
 
@@ -93,7 +100,8 @@ extension FIMFormat {
         name: "Code Llama",
         prefix: ["<PRE>", "▁<PRE>"], suffix: ["<SUF>", "▁<SUF>"], middle: ["<MID>", "▁<MID>"],
         stopTokens: ["<EOT>", "▁<EOT>"],
-        multiFile: .commentedInPrefix, bos: .always, prefixLeadingSpace: true, spmLayout: .codeLlama
+        multiFile: .commentedInPrefix, bos: .always, prefixLeadingSpace: true, spmLayout: .codeLlama,
+        cursorLineInMiddle: false
     )
 
     /// Qwen2.5-Coder: the GGUF files carry no `fim_*` keys, so this is found by token text. FIM output

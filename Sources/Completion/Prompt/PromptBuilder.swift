@@ -39,12 +39,21 @@ public struct PromptBuilder: Sendable {
         let keptSuffix = tokens.isLeftToRight
             ? "" : LineSlicing.keepHead(of: request.suffix, budget: suffixBudget, count: count)
         let suffixIDs = vocabulary.encode(String(keptSuffix))
-        let prefixBudget = max(0, budget.fileTokens - suffixIDs.count)
-        let (keptPrefix, dropped) = LineSlicing.keepTail(
-            of: request.prefix, budget: prefixBudget, granularity: budget.prefixLineGranularity, count: count)
+        // The cursor line's text left of the cursor: at the end of the prefix, or after the middle
+        // token (see `FIMFormat.cursorLineInMiddle`).
+        let lineStart = request.prefix.lastIndex(of: "\n").map { request.prefix.index(after: $0) } ?? request.prefix.startIndex
+        let lineInMiddle = order == .psm && tokens.format.cursorLineInMiddle && tokens.middle != nil
+            && lineStart < request.prefix.endIndex
+        let middleStart = lineInMiddle ? request.prefix[lineStart...] : ""
+        let middleStartIDs = middleStart.isEmpty ? [] : vocabulary.encode(String(middleStart))
+        let prefixBudget = max(0, budget.fileTokens - suffixIDs.count - middleStartIDs.count)
+        let (keptBody, dropped) = LineSlicing.keepTail(
+            of: lineInMiddle ? String(request.prefix[..<lineStart]) : request.prefix, budget: prefixBudget,
+            granularity: budget.prefixLineGranularity, count: count)
+        let keptPrefix = String(keptBody) + middleStart
 
         let (contextIDs, contextText) = contextPart(request, vocabulary: vocabulary)
-        let prefixText = contextText + String(keptPrefix)
+        let prefixText = contextText + String(keptBody)
         let prefixIDs = vocabulary.encode(tokens.format.prefixLeadingSpace ? " " + prefixText : prefixText)
 
         var ids: [Int32] = []
@@ -53,7 +62,7 @@ public struct PromptBuilder: Sendable {
         if let pre = tokens.prefix, let suf = tokens.suffix, let mid = tokens.middle {
             switch (order, tokens.format.spmLayout) {
             case (.psm, _):
-                ids += [pre] + prefixIDs + [suf] + suffixIDs + [mid]
+                ids += [pre] + prefixIDs + [suf] + suffixIDs + [mid] + middleStartIDs
             case (.spm, .codeLlama):
                 ids += [pre, suf] + suffixIDs + [mid] + prefixIDs
             case (.spm, .suffixPrefixMiddle):
@@ -64,7 +73,7 @@ public struct PromptBuilder: Sendable {
         }
         return FIMPrompt(
             tokens: ids, stopTokens: tokens.stopTokens, stopStrings: tokens.stopStrings,
-            keptPrefix: String(keptPrefix), keptSuffix: String(keptSuffix), droppedPrefixLines: dropped,
+            keptPrefix: keptPrefix, keptSuffix: String(keptSuffix), droppedPrefixLines: dropped,
             contextTokenCount: contextIDs.count + vocabulary.encode(contextText).count
         )
     }

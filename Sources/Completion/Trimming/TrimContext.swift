@@ -24,10 +24,14 @@ public struct TrimContext: Sendable, Equatable {
     /// True when generation hit the token limit instead of ending by itself: the last line may be
     /// cut off mid-way.
     public var truncated: Bool
+    /// True when the model ended the middle with its end token; false when the token or time limit,
+    /// or a streaming stop, ended it. Inside a block only a middle the model ended may span lines
+    /// without reaching the code below (see `Trim.unprovenLines`).
+    public var endedByModel: Bool
 
     public init(
         prefix: String, suffix: String, lineEnding: LineEnding = .lf, indentStyle: IndentStyle? = nil,
-        policy: LinePolicy = .auto, stopStrings: [String] = [], truncated: Bool = false
+        policy: LinePolicy = .auto, stopStrings: [String] = [], truncated: Bool = false, endedByModel: Bool = true
     ) {
         // The passes work on "\n"; the document's own ending comes back in the last pass.
         self.prefix = LineEnding.normalized(prefix)
@@ -37,6 +41,7 @@ public struct TrimContext: Sendable, Equatable {
         self.policy = policy
         self.stopStrings = stopStrings
         self.truncated = truncated
+        self.endedByModel = endedByModel
     }
 
     /// Text of the cursor's line left of the cursor.
@@ -72,12 +77,27 @@ public struct TrimContext: Sendable, Equatable {
         }
     }
 
-    /// The first non-blank line of the suffix without whitespace, when it holds a letter or digit: a
-    /// middle line equal to it means the model has reached code the document already has.
-    public var suffixFirstCodeLine: String? {
-        guard let line = Text.firstNonBlankLine(suffix) else { return nil }
-        let squeezed = Text.squeezed(line)
-        return squeezed.contains(where: { $0.isLetter || $0.isNumber }) ? squeezed : nil
+    /// The suffix's first lines of code without whitespace, which a middle line must not repeat: the
+    /// first when it holds a letter or digit, the next two when they are long enough not to be a
+    /// common line such as `return None` or `break` that code may legitimately hold twice.
+    public var suffixCodeLinesNotToRepeat: [String] {
+        var found: [String] = []
+        var start = suffix.startIndex
+        var seen = 0
+        while start < suffix.endIndex, seen < 3 {
+            let end = suffix[start...].firstIndex(of: "\n") ?? suffix.endIndex
+            let line = suffix[start..<end]
+            if !Text.isBlank(line) {
+                let squeezed = Text.squeezed(line)
+                let minimumLength = seen == 0 ? 1 : 16
+                if squeezed.count >= minimumLength, squeezed.contains(where: { $0.isLetter || $0.isNumber }) {
+                    found.append(squeezed)
+                }
+                seen += 1
+            }
+            start = end < suffix.endIndex ? suffix.index(after: end) : end
+        }
+        return found
     }
 }
 

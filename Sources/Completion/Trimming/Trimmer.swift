@@ -21,10 +21,12 @@ public enum Trimmer {
         ("stopStrings", Trim.cutAtStopStrings),
         ("truncatedLine", Trim.truncatedLine),
         ("singleLine", Trim.singleLine),
+        ("unprovenLines", Trim.unprovenLines),
         ("existingBlockBody", Trim.existingBlockBody),
         ("indentationStop", Trim.indentationStop),
         ("repeatedLines", Trim.cutRepeatedLines),
         ("suffixOverlap", Trim.removeSuffixOverlap),
+        ("unreachableCode", Trim.unreachableCode),
         ("trailingWhitespace", Trim.trailingWhitespace),
         ("lineInsertion", Trim.lineInsertion),
     ]

@@ -6,17 +6,28 @@ import Tokenizer
 /// The backend `infill lsp` and `infill complete` use: the FIM prompt of the model's family
 /// (Completion) → LlamaEngine with KV-cache reuse across requests → trimming (Completion).
 ///
-/// One generation at a time (the server serialises calls); the lock only makes that explicit for
-/// the compiler, since `Session` holds the mutable KV cache.
+/// The server runs one request at a time. Between requests the engine precomputes the completion
+/// that will be asked for once the one just shown is accepted; a new request cancels that between
+/// tokens (or between 32-token chunks of its prompt), so it waits at most that long for the engine.
 public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     public let model: LlamaModel
     private let session: Session
     private let vocabulary: TokenizerVocabulary
     private let fimTokens: FIMTokens
-    private let lock = NSLock()
+    /// Held while the engine (the session's KV cache) is in use.
+    private let engineLock = NSLock()
+    /// Guards `shown`, `upcoming` and `requestCount`.
+    private let stateLock = NSLock()
     /// The last completion shown per document, so typing its first characters is answered from it
-    /// without running the model (typing-through). Guarded by `lock`.
+    /// without running the model (typing-through).
     private var shown: [String: ShownCompletion] = [:]
+    /// Per document, the completion precomputed for the document as it will be once the shown one is
+    /// accepted, with the answer to give then.
+    private var upcoming: [String: (completion: ShownCompletion, output: CompletionOutput)] = [:]
+    /// Counts requests; a precompute stops when it changes.
+    private var requestCount = 0
+    /// Whether to precompute the next completion after each one shown (`infill complete` does not).
+    public var precomputesNext = true
 
     public static let loader: BackendLoader = { configuration, progress in
         let path = configuration.modelPath()
@@ -48,7 +59,26 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
 
     public func complete(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) async throws
         -> CompletionOutput {
+        let started = ContinuousClock.now
+        // Answered from what is shown or precomputed: a running precompute is still of use.
         if input.mode != .docstring, let answer = typedThrough(input) { return answer }
+        let request = stateLock.withLock { requestCount += 1; return requestCount }  // stops a precompute
+        let (output, edit) = try run(input, chunkedPrefill: false, isCancelled: isCancelled)
+        if input.mode != .docstring {
+            stateLock.withLock {
+                shown[input.uri] = edit.map { ShownCompletion(prefix: input.prefix, suffix: input.suffix, middle: $0.text) }
+                upcoming[input.uri] = nil
+            }
+            if let edit, precomputesNext {
+                precomputeAfterAccepting(edit, of: input, timeLimit: input.deadline - started, request: request)
+            }
+        }
+        return output
+    }
+
+    /// Prompt → engine → trimming for one request, with one retry when trimming leaves nothing.
+    private func run(_ input: CompletionInput, chunkedPrefill: Bool, isCancelled: @escaping @Sendable () -> Bool) throws
+        -> (CompletionOutput, CompletionEdit?) {
         let budget = PromptBudget(
             fileTokens: input.contextTokens * 3 / 4,
             extraContextTokens: input.otherDocuments.isEmpty ? 0 : input.contextTokens / 4)
@@ -68,54 +98,128 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
                 .map { ContextFile(path: URL(string: $0.uri)?.path ?? $0.uri, text: $0.text) },
             language: DocLanguage(languageID: input.languageId), policy: policy, extraStopStrings: input.stop)
 
-        var generated = ""
-        var hitDeadline = false
+        if chunkedPrefill { try prefillInChunks(plan.prompt.tokens, isCancelled: isCancelled) }
+        let first = try generate(plan, input: input, isCancelled: isCancelled)
+        var attempt = first
+        var edit = input.mode == .docstring ? nil : attempt.edit(plan)
+        // The answer only repeated code the document already has, so trimming left nothing: ask once
+        // more with its first word excluded (the prompt is still in the KV cache, so this is cheap).
+        if input.mode != .docstring, edit == nil, let retry = attempt.retry(), ContinuousClock.now < input.deadline {
+            let second = try generate(plan, input: input, after: retry.kept, excluding: [retry.excluded],
+                                      isCancelled: isCancelled)
+            if let secondEdit = second.edit(plan) {
+                edit = secondEdit
+                attempt = second
+            }
+        }
+        let generated = attempt.text
+        let middle = input.mode == .docstring
+            ? Self.docstringBody(generated, stops: plan.prompt.stopStrings + input.stop)
+            : edit?.text ?? ""
+        let output = CompletionOutput(
+            middle: middle, replacedCharactersAfterCursor: edit?.replacedCharactersAfterCursor,
+            promptTokens: first.result?.stats.promptTokens ?? 0,
+            reusedPromptTokens: first.result?.stats.reusedTokens ?? 0,
+            generatedTokens: attempt.tokens.count)
+        return (output, edit)
+    }
+}
+
+extension EngineBackend {
+    /// Runs the engine on the plan's prompt followed by `after` (the start of an earlier answer),
+    /// stopping at the plan's stops, the time limit (at a line boundary) or cancellation.
+    private func generate(_ plan: CompletionPlan, input: CompletionInput, after: EngineAttempt.Start = .init(),
+                          excluding: Set<Int32> = [], isCancelled: @escaping @Sendable () -> Bool) throws
+        -> EngineAttempt {
+        var attempt = EngineAttempt(start: after)
         let deadline = input.deadline
-        let result: GenerationResult
         do {
-            result = try lock.withLock {
-                try session.generate(prompt: plan.prompt.tokens, maxTokens: input.maxNewTokens,
-                                     stop: plan.prompt.stopTokens) { _, text in
-                    generated += text
-                    if isCancelled() || plan.shouldStop(generatedSoFar: generated) { return .stop }
+            let result = try engineLock.withLock {
+                try session.generate(prompt: plan.prompt.tokens + after.tokens, maxTokens: input.maxNewTokens,
+                                     stop: plan.prompt.stopTokens, excludingFirst: excluding) { token, text in
+                    attempt.append(token, text)
+                    if isCancelled() || plan.shouldStop(generatedSoFar: attempt.text) { return .stop }
                     // Past the time limit, finish at a line boundary rather than mid-line.
-                    if ContinuousClock.now >= deadline, generated.hasSuffix("\n") {
-                        hitDeadline = true
+                    if ContinuousClock.now >= deadline, attempt.text.hasSuffix("\n") {
+                        attempt.hitDeadline = true
                         return .stop
                     }
                     return .continue
                 }
             }
+            attempt.finish(result)
         } catch {
             throw EngineBackendError("\(error)")
         }
         if isCancelled() { throw CancellationError() }
-        // Cut short by the token or time limit: the model had not finished, so trimming must not
-        // trust the shape of its last block.
-        let truncated = result.finishReason == .maxTokens || hitDeadline
-        let edit = input.mode == .docstring ? nil : plan.edit(for: generated, truncated: truncated)
-        if input.mode != .docstring {
-            lock.withLock {
-                shown[input.uri] = edit.map { ShownCompletion(prefix: input.prefix, suffix: input.suffix, middle: $0.text) }
+        return attempt
+    }
+
+    /// The answer precomputed for this exact document, or the rest of the last completion (shown or
+    /// precomputed) when the user typed its beginning; nil otherwise.
+    private func typedThrough(_ input: CompletionInput) -> CompletionOutput? {
+        let (last, next) = stateLock.withLock { (shown[input.uri], upcoming[input.uri]) }
+        if let next, next.completion.prefix == LineEnding.normalized(input.prefix),
+           next.completion.suffix == LineEnding.normalized(input.suffix) {
+            stateLock.withLock { shown[input.uri] = next.completion }
+            // Statistics stay with the precompute: this answer cost the request nothing.
+            return CompletionOutput(middle: next.output.middle, replacedCharactersAfterCursor: next.output.replacedCharactersAfterCursor)
+        }
+        for candidate in [last, next?.completion].compactMap({ $0 }) {
+            if let edit = TypingThrough.remaining(after: candidate, prefix: input.prefix, suffix: input.suffix),
+               !edit.text.isEmpty {
+                return CompletionOutput(middle: edit.text, replacedCharactersAfterCursor: edit.replacedCharactersAfterCursor)
             }
         }
-        let middle = input.mode == .docstring
-            ? Self.docstringBody(generated, stops: plan.prompt.stopStrings + input.stop)
-            : edit?.text ?? ""
-        return CompletionOutput(middle: middle, replacedCharactersAfterCursor: edit?.replacedCharactersAfterCursor,
-                                promptTokens: result.stats.promptTokens,
-                                reusedPromptTokens: result.stats.reusedTokens,
-                                generatedTokens: result.stats.generatedTokens)
+        return nil
     }
-}
 
-extension EngineBackend {
-    /// The rest of the last completion when the user typed its beginning; nil otherwise.
-    private func typedThrough(_ input: CompletionInput) -> CompletionOutput? {
-        guard let last = lock.withLock({ shown[input.uri] }),
-              let edit = TypingThrough.remaining(after: last, prefix: input.prefix, suffix: input.suffix),
-              !edit.text.isEmpty else { return nil }
-        return CompletionOutput(middle: edit.text, replacedCharactersAfterCursor: edit.replacedCharactersAfterCursor)
+    /// Computes, in the background, the completion for the document as it will be once `edit` is
+    /// accepted (its text inserted, the closers it replaces gone, the cursor after it). Any new
+    /// request stops it.
+    private func precomputeAfterAccepting(_ edit: CompletionEdit, of input: CompletionInput,
+                                          timeLimit: Duration, request: Int) {
+        var accepted = input
+        accepted.prefix = input.prefix + edit.text
+        accepted.suffix = String(input.suffix.dropFirst(edit.replacedCharactersAfterCursor))
+        let snapshot = accepted
+        let isCancelled: @Sendable () -> Bool = { [weak self] in
+            guard let self else { return true }
+            return self.stateLock.withLock { self.requestCount != request }
+        }
+        // A thread of its own: the engine blocks while it runs, and Swift's cooperative threads (one
+        // per core) must stay free for the server's requests.
+        let thread = Thread { [weak self] in
+            guard let self, !isCancelled() else { return }
+            var next = snapshot
+            next.deadline = .now + timeLimit
+            guard let (output, nextEdit) = try? self.run(next, chunkedPrefill: true, isCancelled: isCancelled),
+                  let nextEdit else { return }
+            self.stateLock.withLock {
+                guard self.requestCount == request else { return }
+                self.upcoming[next.uri] = (ShownCompletion(prefix: next.prefix, suffix: next.suffix, middle: nextEdit.text),
+                                           output)
+            }
+        }
+        thread.qualityOfService = .utility
+        thread.start()
+    }
+
+    /// The middle precomputed for `uri` once the shown completion is accepted, if one is ready.
+    func upcomingMiddle(for uri: String) -> String? {
+        stateLock.withLock { upcoming[uri]?.output.middle }
+    }
+
+    /// Brings the KV cache up to `prompt` 32 tokens at a time, so a request arriving meanwhile waits
+    /// for one chunk rather than a whole prompt.
+    private func prefillInChunks(_ prompt: [Int32], isCancelled: @Sendable () -> Bool) throws {
+        var end = engineLock.withLock { zip(session.cachedTokens, prompt).prefix { $0 == $1 }.count }
+        while end < prompt.count - 1 {
+            if isCancelled() { throw CancellationError() }
+            end = min(prompt.count - 1, end + 32)
+            let chunk = Array(prompt[..<end])
+            try engineLock.withLock { _ = try session.evaluate(chunk) }
+        }
     }
 
     /// Docstrings skip the code trimming passes: the text ends at the closer (or a stop token's

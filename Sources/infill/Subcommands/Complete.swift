@@ -41,6 +41,7 @@ struct Complete: AsyncParsableCommand {
         let modelPath: String
         do { modelPath = try ModelLocator.resolve(model) } catch { throw ValidationError("\(error)") }
         let backend = try EngineBackend(modelPath: modelPath, threads: threads)
+        backend.precomputesNext = false  // one request, then exit
         let input = CompletionInput(
             mode: .inline, uri: URL(fileURLWithPath: path).absoluteString,
             languageId: LanguageID.forPath(path), version: 1, prefix: split.prefix, suffix: split.suffix,

@@ -60,15 +60,27 @@ extension Trim {
         return lineCut.map { String(middle[..<$0]) } ?? middle
     }
 
-    /// Start of the first middle line equal (without whitespace) to the suffix's first line of code;
-    /// the middle's first line counts only when it is a whole line (nothing but whitespace before
-    /// the cursor).
-    static func suffixLineCut(_ middle: String, _ context: TrimContext) -> String.Index? {
-        guard let target = context.suffixFirstCodeLine else { return nil }
+    /// Start of the first middle line equal (without whitespace) to one of the suffix's first lines of
+    /// code (`suffixCodeLinesNotToRepeat`; only the first with `firstOnly`); the middle's first line
+    /// counts only when it is a whole line (nothing but whitespace before the cursor). A block header
+    /// left dangling by the cut (its body was the repeated code, and the suffix's first line is no
+    /// body for it) goes too.
+    static func suffixLineCut(_ middle: String, _ context: TrimContext, firstOnly: Bool = false) -> String.Index? {
+        let targets = context.suffixCodeLinesNotToRepeat.prefix(firstOnly ? 1 : 3)
+        guard !targets.isEmpty else { return nil }
+        let tabSize = context.indentStyle?.tabSize ?? 4
         let lines = Text.lines(middle)
         let firstWhole = Text.isBlank(context.lineBeforeCursor) ? 0 : 1
-        for line in lines.dropFirst(firstWhole) where Text.squeezed(line) == target {
-            return line.startIndex
+        for (number, line) in lines.enumerated().dropFirst(firstWhole)
+        where !Text.isBlank(line) && targets.contains(Text.squeezed(line)) {
+            guard Text.squeezed(line) != targets.first,
+                  let header = lines[..<number].last(where: { !Text.isBlank($0) }),
+                  header.startIndex > middle.startIndex || firstWhole == 0,
+                  Trim.opensBlock(header),
+                  let suffixLine = Text.firstNonBlankLine(context.suffix),
+                  Text.indentWidth(suffixLine, tabSize: tabSize) <= Text.indentWidth(header, tabSize: tabSize)
+            else { return line.startIndex }
+            return header.startIndex
         }
         return nil
     }

@@ -1,0 +1,57 @@
+import InfillTestSupport
+import XCTest
+@testable import LanguageServer
+
+/// The real backend on the pinned 0.5B model: typing-through and the completion precomputed for
+/// after an acceptance, which both answer without running the model.
+final class EngineBackendTests: XCTestCase {
+    static let source = """
+        def is_prime(n):
+            if n < 2:
+                return False
+            for k in range(2, n):
+                if n % k == 0:
+                    return False
+            return True
+
+
+        def primes_below(limit):
+            result = []
+            for n in range(limit):
+
+        """
+
+    func input(prefix: String, suffix: String = "\n") -> CompletionInput {
+        CompletionInput(mode: .inline, uri: "file:///tmp/primes.py", languageId: "python", version: 1,
+                        prefix: prefix, suffix: suffix, maxNewTokens: 24, deadline: .now + .seconds(60))
+    }
+
+    func testAcceptedCompletionIsPrecomputedAndAnsweredWithoutTheModel() async throws {
+        let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
+        let prefix = Self.source + "        if is_prime"
+        let first = try await backend.complete(input(prefix: prefix), isCancelled: { false })
+        XCTAssertFalse(first.middle.isEmpty, "the model proposes the rest of the line")
+        XCTAssertGreaterThan(first.promptTokens, 0)
+
+        // Typing the completion's first character is answered from it.
+        let typed = try await backend.complete(input(prefix: prefix + String(first.middle.prefix(1))), isCancelled: { false })
+        XCTAssertEqual(typed.middle, String(first.middle.dropFirst()))
+        XCTAssertEqual(typed.promptTokens, 0, "typing-through runs no model")
+
+        // Meanwhile the answer for after accepting `first` is computed (typing-through left it running).
+        let deadline = Date().addingTimeInterval(120)
+        var precomputed: String? = nil
+        while precomputed == nil, Date() < deadline {
+            precomputed = backend.upcomingMiddle(for: "file:///tmp/primes.py")
+            if precomputed == nil { try await Task.sleep(nanoseconds: 50_000_000) }
+        }
+        let next = try XCTUnwrap(precomputed, "no completion was precomputed within 120 s")
+        let accepted = try await backend.complete(input(prefix: prefix + first.middle), isCancelled: { false })
+        XCTAssertEqual(accepted.middle, next)
+        XCTAssertEqual(accepted.promptTokens, 0, "answered from the precompute")
+
+        // A request elsewhere runs the model again, and stops any precompute first.
+        let elsewhere = try await backend.complete(input(prefix: Self.source + "        "), isCancelled: { false })
+        XCTAssertGreaterThan(elsewhere.promptTokens, 0)
+    }
+}
