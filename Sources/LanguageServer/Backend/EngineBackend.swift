@@ -104,7 +104,8 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         var edit = input.mode == .docstring ? nil : attempt.edit(plan)
         // The answer only repeated code the document already has, so trimming left nothing: ask once
         // more with its first word excluded (the prompt is still in the KV cache, so this is cheap).
-        if input.mode != .docstring, edit == nil, let retry = attempt.retry(), ContinuousClock.now < input.deadline {
+        // Past the time limit too: that try ends at its first line break, and a line beats nothing.
+        if input.mode != .docstring, edit == nil, let retry = attempt.retry() {
             let second = try generate(plan, input: input, after: retry.kept, excluding: [retry.excluded],
                                       isCancelled: isCancelled)
             if let secondEdit = second.edit(plan) {

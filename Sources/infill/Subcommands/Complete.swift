@@ -12,11 +12,7 @@ struct Complete: AsyncParsableCommand {
     @Argument(help: "FILE:LINE:COL, 1-based; COL counts characters.")
     var location: String
 
-    @Option(help: "A GGUF path or a pinned model name.")
-    var model: String = ModelLocator.defaultName
-
-    @Option(help: "Threads (default: all cores).")
-    var threads: Int?
+    @OptionGroup var engine: ModelOptions
 
     @Option(help: "Tokens generated at most.")
     var maxTokens: Int = 128
@@ -38,9 +34,8 @@ struct Complete: AsyncParsableCommand {
             throw ValidationError("--multiline must be auto, always or never")
         }
         let split = try Self.split(text, line: line, column: column, path: path)
-        let modelPath: String
-        do { modelPath = try ModelLocator.resolve(model) } catch { throw ValidationError("\(error)") }
-        let backend = try EngineBackend(modelPath: modelPath, threads: threads)
+        let modelPath = try engine.resolvedPath()
+        let backend = try EngineBackend(modelPath: modelPath, threads: engine.threads)
         backend.precomputesNext = false  // one request, then exit
         let input = CompletionInput(
             mode: .inline, uri: URL(fileURLWithPath: path).absoluteString,

@@ -18,11 +18,7 @@ struct FIMBatch: ParsableCommand {
         abstract: "Generate or re-trim FIM middles for JSON-line requests (development tool).",
         shouldDisplay: false)
 
-    @Option(help: "A GGUF path or a pinned model name.")
-    var model: String = ModelLocator.defaultName
-
-    @Option(help: "Threads (default: all cores).")
-    var threads: Int?
+    @OptionGroup var engine: ModelOptions
 
     @Option(help: "Tokens generated at most per request.")
     var maxTokens: Int = 64
@@ -47,8 +43,7 @@ struct FIMBatch: ParsableCommand {
     }
 
     func run() throws {
-        let modelPath: String
-        do { modelPath = try ModelLocator.resolve(model) } catch { throw ValidationError("\(error)") }
+        let modelPath = try engine.resolvedPath()
         let llama = try LlamaModel(path: modelPath)
         let vocabulary = TokenizerVocabulary(llama.tokenizer)
         let fim = try FIMTokens.detect(in: vocabulary, model: (modelPath as NSString).lastPathComponent)
@@ -65,7 +60,7 @@ struct FIMBatch: ParsableCommand {
             var pieces = request.pieces ?? []
             var finish = request.finish ?? "stop"
             if request.pieces == nil {
-                if session == nil { session = try Session(model: llama, options: SessionOptions(threads: threads)) }
+                if session == nil { session = try Session(model: llama, options: SessionOptions(threads: engine.threads)) }
                 let result: GenerationResult = try session!.generate(prompt: plan.prompt.tokens, maxTokens: maxTokens,
                                                    stop: plan.prompt.stopTokens) { _, text in
                     pieces.append(text)
