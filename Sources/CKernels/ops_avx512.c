@@ -4,7 +4,9 @@
 
 #if defined(__x86_64__)
 #pragma clang attribute push(__attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512dq"))), apply_to = function)
+#include <immintrin.h>
 #define CK_OPS_SFX(name) name##_avx512
+#define CK_OPS_H2F(h) _cvtsh_ss(h)
 #include "ops.inc"
 #pragma clang attribute pop
 #else
