@@ -329,59 +329,48 @@ DEFINE_MATVEC32(q4_1, ck_block_q4_1, 0, 1)
 DEFINE_MATVEC32(q5_0, ck_block_q5_0, 16, 0)
 DEFINE_MATVEC32(q5_1, ck_block_q5_1, 0, 1)
 
-// MARK: 32-element mat-mul, four rows x four tokens x two blocks per zmm step: each weight pair is
-// decoded once for four tokens and each activation pair prepared once for four rows. An odd last block
-// goes through the one-block (ymm) kernel.
+// MARK: 32-element mat-mul, four rows x four tokens per step: a zmm holds one block of two rows (one
+// row per half, eight lanes each), against the token's block in both halves, so every block still
+// takes one fused multiply-add into its own row's eight lanes (llama.cpp's order) while each zmm
+// operation does two rows' work. Weights are decoded once for four tokens, activations once for four rows.
 
 #define DEFINE_GEMM32Z(type, BLOCK, OFFSET, HAS_MIN) \
     INL void mm_##type(int64_t nb, const uint8_t *w, size_t rb, const uint8_t *x, size_t xs, float *y, int64_t ldy, \
-                       const int R, const int T) { \
-        __m256 acc[4][4]; \
-        float mins[4][4]; \
-        for (int r = 0; r < R; r++) \
-            for (int t = 0; t < T; t++) { acc[r][t] = _mm256_setzero_ps(); mins[r][t] = 0; } \
-        int64_t i = 0; \
-        for (; i + 2 <= nb; i += 2) { \
-            __m512i wq[4]; \
-            float dw[4][2], mw[4][2]; \
-            for (int r = 0; r < R; r++) { \
-                const BLOCK *b = (const BLOCK *)(w + r * rb) + i; \
-                wq[r] = pdec_##type(b); \
-                dw[r][0] = h2f(b[0].d); \
-                dw[r][1] = h2f(b[1].d); \
-                if (HAS_MIN) { mw[r][0] = h2f(((const ck_half *)&b[0])[1]); mw[r][1] = h2f(((const ck_half *)&b[1])[1]); } \
+                       const int T) { \
+        __m512 acc[2][TT]; \
+        float mins[4][TT]; \
+        for (int p = 0; p < 2; p++) \
+            for (int t = 0; t < T; t++) acc[p][t] = _mm512_setzero_ps(); \
+        for (int r = 0; r < 4; r++) \
+            for (int t = 0; t < T; t++) mins[r][t] = 0; \
+        for (int64_t i = 0; i < nb; i++) { \
+            __m512i wq[2]; \
+            __m512 dw[2]; \
+            float mw[4]; \
+            for (int p = 0; p < 2; p++) { \
+                const BLOCK *b0 = (const BLOCK *)(w + (2 * p) * rb) + i, *b1 = (const BLOCK *)(w + (2 * p + 1) * rb) + i; \
+                wq[p] = _mm512_inserti64x4(_mm512_castsi256_si512(dec_##type(b0)), dec_##type(b1), 1); \
+                dw[p] = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(h2f(b0->d))), _mm256_set1_ps(h2f(b1->d)), 1); \
+                if (HAS_MIN) { mw[2 * p] = h2f(((const ck_half *)b0)[1]); mw[2 * p + 1] = h2f(((const ck_half *)b1)[1]); } \
             } \
             for (int t = 0; t < T; t++) { \
                 const ck_block_q8a *a = (const ck_block_q8a *)(x + t * xs) + i; \
-                const __m512i av = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)a[0].qs)), \
-                                                      _mm256_loadu_si256((const __m256i *)a[1].qs), 1); \
+                const __m512i av = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)a->qs)); \
                 const __m512i seed = (OFFSET) ? lane_offset2(av, OFFSET) : _mm512_setzero_si512(); \
-                for (int r = 0; r < R; r++) { \
-                    const __m512 pf = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(seed, wq[r], av)); \
-                    acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dw[r][0] * a[0].d), _mm512_castps512_ps256(pf), acc[r][t]); \
-                    acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dw[r][1] * a[1].d), _mm512_extractf32x8_ps(pf, 1), acc[r][t]); \
-                    if (HAS_MIN) { \
-                        mins[r][t] = fmaf(mw[r][0], a[0].s, mins[r][t]); \
-                        mins[r][t] = fmaf(mw[r][1], a[1].s, mins[r][t]); \
-                    } \
+                const __m512 da = _mm512_set1_ps(a->d); \
+                for (int p = 0; p < 2; p++) { \
+                    const __m512 pf = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(seed, wq[p], av)); \
+                    acc[p][t] = _mm512_fmadd_ps(_mm512_mul_ps(dw[p], da), pf, acc[p][t]); \
                 } \
+                if (HAS_MIN) \
+                    for (int r = 0; r < 4; r++) mins[r][t] = fmaf(mw[r], a->s, mins[r][t]); \
             } \
         } \
-        if (i < nb) { /* odd block count: the last block on its own */ \
+        for (int p = 0; p < 2; p++) \
             for (int t = 0; t < T; t++) { \
-                const ck_block_q8a *a = (const ck_block_q8a *)(x + t * xs) + i; \
-                const __m256i av = _mm256_loadu_si256((const __m256i *)a->qs); \
-                const __m256i seed = (OFFSET) ? lane_offset(av, OFFSET) : _mm256_setzero_si256(); \
-                for (int r = 0; r < R; r++) { \
-                    const BLOCK *b = (const BLOCK *)(w + r * rb) + i; \
-                    const __m256i p = _mm256_dpbusd_epi32(seed, dec_##type(b), av); \
-                    acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(h2f(b->d) * a->d), _mm256_cvtepi32_ps(p), acc[r][t]); \
-                    if (HAS_MIN) mins[r][t] = fmaf(h2f(((const ck_half *)b)[1]), a->s, mins[r][t]); \
-                } \
+                y[t * ldy + 2 * p] = hsum256(_mm512_castps512_ps256(acc[p][t])) + mins[2 * p][t]; \
+                y[t * ldy + 2 * p + 1] = hsum256(_mm512_extractf32x8_ps(acc[p][t], 1)) + mins[2 * p + 1][t]; \
             } \
-        } \
-        for (int r = 0; r < R; r++) \
-            for (int t = 0; t < T; t++) y[t * ldy + r] = hsum256(acc[r][t]) + mins[r][t]; \
     } \
     void ck_matmul_##type##_avx512(int64_t ncols, const void *w, size_t rb, int64_t nrows, const void *x, \
                                    size_t xs, int64_t batch, float *y, int64_t ldy) { \
@@ -391,10 +380,15 @@ DEFINE_MATVEC32(q5_1, ck_block_q5_1, 0, 1)
         for (int64_t r0 = 0; r0 < nrows; r0 += ROW_BLOCK) { \
             const int64_t r1 = r0 + ROW_BLOCK < nrows ? r0 + ROW_BLOCK : nrows; \
             int64_t t = 0; \
+            for (; t + TT <= batch; t += TT) { \
+                int64_t r = r0; \
+                for (; r + 4 <= r1; r += 4) mm_##type(nb, wb + r * rb, rb, xb + t * xs, xs, y + t * ldy + r, ldy, TT); \
+                if (r < r1) matmul_ymm_##type(ncols, wb + r * rb, rb, r1 - r, xb + t * xs, xs, TT, y + t * ldy + r, ldy); \
+            } \
             for (; t + 4 <= batch; t += 4) { \
                 int64_t r = r0; \
-                for (; r + 4 <= r1; r += 4) mm_##type(nb, wb + r * rb, rb, xb + t * xs, xs, y + t * ldy + r, ldy, 4, 4); \
-                for (; r < r1; r++) mm_##type(nb, wb + r * rb, rb, xb + t * xs, xs, y + t * ldy + r, ldy, 1, 4); \
+                for (; r + 4 <= r1; r += 4) mm_##type(nb, wb + r * rb, rb, xb + t * xs, xs, y + t * ldy + r, ldy, 4); \
+                if (r < r1) matmul_ymm_##type(ncols, wb + r * rb, rb, r1 - r, xb + t * xs, xs, 4, y + t * ldy + r, ldy); \
             } \
             if (t < batch) matmul_ymm_##type(ncols, wb + r0 * rb, rb, r1 - r0, xb + t * xs, xs, batch - t, \
                                              y + t * ldy + r0, ldy); \
