@@ -67,6 +67,8 @@ final class SchedulingTests: XCTestCase {
         client.notify(DidChangeTextDocumentNotification(
             textDocument: .init(uri: "file:///a.py", version: 2),
             contentChanges: [.init(range: Range(pos["1️⃣"]!), text: "4")]))
+        // Messages are handled in order: once this answer is back, the edit has been applied.
+        _ = try await client.send(StatusRequest())
         client.backend.release()
         let answer = try await request.response.value
         XCTAssertNil(answer)
