@@ -7,6 +7,8 @@ Usage: ~/.cache/infill/llama-venv/bin/python Benchmarks/engine-vs-llamacpp.py [M
 MODEL is a pinned name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b, smollm2-135m) or a GGUF path.
 llama.cpp runs with its defaults (f16 KV cache) apart from threads and batch 512; both sides report
 the best of 2 timed runs after a warm-up, with deterministic token ids (speed does not depend on them).
+Decode also shows the weight bytes each token reads (every tensor but the embedding table, which a
+token only looks up, unless the classifier is tied to it) and the read bandwidth that implies.
 """
 import argparse
 import json
@@ -15,12 +17,21 @@ import subprocess
 import time
 
 import llama_cpp
+from gguf import GGUFReader
 
 CACHE = os.environ.get("INFILL_CACHE", os.path.expanduser("~/.cache/infill"))
 
 
 def resolve(model):
     return model if os.path.exists(model) else os.path.join(CACHE, "models", f"{model}.gguf")
+
+
+def bytes_per_token(path):
+    """Weight bytes one decoded token reads."""
+    reader = GGUFReader(path)
+    sizes = {t.name: int(t.n_bytes) for t in reader.tensors}
+    tied = "output.weight" not in sizes
+    return sum(sizes.values()) - (0 if tied else sizes.get("token_embd.weight", 0))
 
 
 def llama_bench(path, threads, lengths, decode, repetitions=2):
@@ -72,6 +83,9 @@ def main():
         print(f"{'':18}{'infill':>10}{'llama.cpp':>12}{'ratio':>8}")
         for key in [f"prefill_{n}_tok_s" for n in lengths] + ["decode_tok_s"]:
             print(f"{key:18}{ours[key]:10.1f}{theirs[key]:12.1f}{ours[key] / theirs[key]:8.2f}x")
+        per_token = bytes_per_token(path)
+        print(f"{'decode_GB_s':18}{ours['decode_tok_s'] * per_token / 1e9:10.1f}"
+              f"{theirs['decode_tok_s'] * per_token / 1e9:12.1f}   ({per_token / 1e6:.0f} MB of weights per token)")
 
 
 if __name__ == "__main__":
