@@ -113,9 +113,80 @@ INL void row_qk45(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, flo
     for (int t = 0; t < T; t++) y[t * ldy] = hsum256(facc[t]) + hsum128(macc[t]);
 }
 
-INL void row_q6_K(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, float *y, int64_t ldy, const int T) {
+// The same for an even number of tokens, two tokens per zmm in the float part: lanes 0-7 token t, 8-15
+// token t+1 (the min lanes interleaved the same way in a ymm), which halves the per-token work after
+// the integer sums. Same operations per lane, so the same bits.
+INL void row_qk45_pairs(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, float *y, int64_t ldy, const int T,
+                        const int five) {
+    __m512 facc[TT / 2];
+    __m256 macc[TT / 2]; // [t k0, t k1, t+1 k0, t+1 k1 | t k2, t k3, t+1 k2, t+1 k3]
+    for (int u = 0; u < T / 2; u++) { facc[u] = _mm512_setzero_ps(); macc[u] = _mm256_setzero_ps(); }
+    const size_t bytes = five ? sizeof(ck_block_q5_K) : sizeof(ck_block_q4_K);
+    const __m256i low4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
+    const __m256i dminOrder = _mm256_set_epi32(8, 8, 0, 0, 8, 8, 0, 0);
+    for (int64_t i = 0; i < nb; i++) {
+        const uint8_t *blk = w + i * bytes;
+        prefetch_ahead(blk);
+        const ck_half *dd = (const ck_half *)blk;
+        const uint8_t *qs = five ? ((const ck_block_q5_K *)blk)->qs : ((const ck_block_q4_K *)blk)->qs;
+        uint32_t sm[4];
+        k4_scales(blk + 4, sm);
+        const uint8_t *sc = (const uint8_t *)sm;
+        const __m128i mn8 = _mm_loadl_epi64((const __m128i *)(sc + 8));
+        const __m256i m2 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(mn8, mn8));
+        const __m256i hbits = five ? _mm256_loadu_si256((const __m256i *)((const ck_block_q5_K *)blk)->qh)
+                                   : _mm256_setzero_si256();
+        __m512i isum[TT];
+        for (int t = 0; t < T; t++) isum[t] = _mm512_setzero_si512();
+        for (int j = 0; j < 4; j++) {
+            const __m256i q = _mm256_loadu_si256((const __m256i *)(qs + 32 * j));
+            __m256i lo = _mm256_and_si256(q, low4);
+            __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
+            if (five) {
+                lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hbits, 2 * j), one), 4));
+                hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hbits, 2 * j + 1), one), 4));
+            }
+            const __m512i wz = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+            const __m512i scv = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_set1_epi16(sc[2 * j])),
+                                                   _mm256_set1_epi16(sc[2 * j + 1]), 1);
+            for (int t = 0; t < T; t++) {
+                const ck_block_q8_K *a = (const ck_block_q8_K *)(x + t * xs) + i;
+                const __m512i p = _mm512_maddubs_epi16(wz, _mm512_loadu_si512(a->qs + 64 * j));
+                isum[t] = _mm512_dpwssd_epi32(isum[t], p, scv);
+            }
+        }
+        const __m512 d = _mm512_set1_ps(h2f(dd[0]));
+        const __m256 ndmin = _mm256_set1_ps(-h2f(dd[1]));
+        for (int u = 0; u < T / 2; u++) {
+            const ck_block_q8_K *a0 = (const ck_block_q8_K *)(x + (2 * u) * xs) + i;
+            const ck_block_q8_K *a1 = (const ck_block_q8_K *)(x + (2 * u + 1) * xs) + i;
+            // [a0.d x8 | a1.d x8]
+            const __m512 da = _mm512_shuffle_f32x4(_mm512_set1_ps(a0->d), _mm512_set1_ps(a1->d), 0x00);
+            // both tokens' eight lanes, halves of each added (llama.cpp's eight lanes)
+            const __m512i lo2 = _mm512_shuffle_i64x2(isum[2 * u], isum[2 * u + 1], 0x44);
+            const __m512i hi2 = _mm512_shuffle_i64x2(isum[2 * u], isum[2 * u + 1], 0xEE);
+            facc[u] = _mm512_fmadd_ps(_mm512_mul_ps(da, d), _mm512_cvtepi32_ps(_mm512_add_epi32(lo2, hi2)), facc[u]);
+            const __m256i m0 = _mm256_madd_epi16(m2, _mm256_loadu_si256((const __m256i *)a0->bsums));
+            const __m256i m1 = _mm256_madd_epi16(m2, _mm256_loadu_si256((const __m256i *)a1->bsums));
+            const __m256 dm = _mm256_mul_ps(_mm512_castps512_ps256(_mm512_permutexvar_ps(_mm512_castsi256_si512(dminOrder), da)),
+                                            ndmin);
+            macc[u] = _mm256_fmadd_ps(dm, _mm256_cvtepi32_ps(_mm256_hadd_epi32(m0, m1)), macc[u]);
+        }
+    }
+    for (int u = 0; u < T / 2; u++) {
+        float m[8];
+        _mm256_storeu_ps(m, macc[u]);
+        y[(2 * u) * ldy] = hsum256(_mm512_castps512_ps256(facc[u])) + ((m[0] + m[4]) + (m[1] + m[5]));
+        y[(2 * u + 1) * ldy] = hsum256(_mm512_extractf32x8_ps(facc[u], 1)) + ((m[2] + m[6]) + (m[3] + m[7]));
+    }
+}
+
+INL void row_q6_K_impl(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, float *y, int64_t ldy, const int T,
+                       const int pairs) {
     __m256 facc[TT];
+    __m512 facc2[TT / 2]; // pairs: lanes 0-7 token 2u, 8-15 token 2u+1
     for (int t = 0; t < T; t++) facc[t] = _mm256_setzero_ps();
+    for (int u = 0; u < T / 2; u++) facc2[u] = _mm512_setzero_ps();
     const __m512i low4 = _mm512_set1_epi8(0x0F), three = _mm512_set1_epi8(3);
     // i16 lane l of a 64-element product covers elements 2l, 2l+1: scale group l / 8 of the chunk.
     const __m512i group = _mm512_set_epi16(3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2,
@@ -152,12 +223,37 @@ INL void row_q6_K(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, flo
             }
         }
         const float d = h2f(b->d);
-        for (int t = 0; t < T; t++) {
-            const ck_block_q8_K *a = (const ck_block_q8_K *)(x + t * xs) + i;
-            facc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a->d * d), _mm256_cvtepi32_ps(fold8(isum[t])), facc[t]);
+        if (pairs) {
+            for (int u = 0; u < T / 2; u++) {
+                const ck_block_q8_K *a0 = (const ck_block_q8_K *)(x + (2 * u) * xs) + i;
+                const ck_block_q8_K *a1 = (const ck_block_q8_K *)(x + (2 * u + 1) * xs) + i;
+                const __m512 da = _mm512_shuffle_f32x4(_mm512_set1_ps(a0->d), _mm512_set1_ps(a1->d), 0x00);
+                const __m512i lo2 = _mm512_shuffle_i64x2(isum[2 * u], isum[2 * u + 1], 0x44);
+                const __m512i hi2 = _mm512_shuffle_i64x2(isum[2 * u], isum[2 * u + 1], 0xEE);
+                facc2[u] = _mm512_fmadd_ps(_mm512_mul_ps(da, _mm512_set1_ps(d)), _mm512_cvtepi32_ps(_mm512_add_epi32(lo2, hi2)),
+                                           facc2[u]);
+            }
+        } else {
+            for (int t = 0; t < T; t++) {
+                const ck_block_q8_K *a = (const ck_block_q8_K *)(x + t * xs) + i;
+                facc[t] = _mm256_fmadd_ps(_mm256_set1_ps(a->d * d), _mm256_cvtepi32_ps(fold8(isum[t])), facc[t]);
+            }
         }
     }
-    for (int t = 0; t < T; t++) y[t * ldy] = hsum256(facc[t]);
+    if (pairs) {
+        for (int u = 0; u < T / 2; u++) {
+            y[(2 * u) * ldy] = hsum256(_mm512_castps512_ps256(facc2[u]));
+            y[(2 * u + 1) * ldy] = hsum256(_mm512_extractf32x8_ps(facc2[u], 1));
+        }
+    } else {
+        for (int t = 0; t < T; t++) y[t * ldy] = hsum256(facc[t]);
+    }
+}
+
+// Odd token counts one token per ymm; even ones two tokens per zmm in the float part (as row_qk45_pairs).
+INL void row_q6_K(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, float *y, int64_t ldy, const int T) {
+    if (T % 2) row_q6_K_impl(nb, w, x, xs, y, ldy, T, 0);
+    else row_q6_K_impl(nb, w, x, xs, y, ldy, T, 1);
 }
 
 // MARK: 32-element types, two rows x T tokens. decode -> unsigned bytes; OFFSET is subtracted exactly
@@ -415,8 +511,8 @@ DEFINE_GEMM32Z(q5_1, ck_block_q5_1, 0, 1)
                 for (int64_t r = r0; r < r1; r++) ROW(nb, wb + r * rb, xb + t * xs, xs, y + t * ldy + r, ldy, 1); \
         } \
     }
-#define ROW_Q4K(nb, w, x, xs, y, ldy, T) row_qk45(nb, w, x, xs, y, ldy, T, 0)
-#define ROW_Q5K(nb, w, x, xs, y, ldy, T) row_qk45(nb, w, x, xs, y, ldy, T, 1)
+#define ROW_Q4K(nb, w, x, xs, y, ldy, T) ((T) % 2 ? row_qk45(nb, w, x, xs, y, ldy, T, 0) : row_qk45_pairs(nb, w, x, xs, y, ldy, T, 0))
+#define ROW_Q5K(nb, w, x, xs, y, ldy, T) ((T) % 2 ? row_qk45(nb, w, x, xs, y, ldy, T, 1) : row_qk45_pairs(nb, w, x, xs, y, ldy, T, 1))
 DEFINE_GEMM_K(q4_K, ROW_Q4K)
 DEFINE_GEMM_K(q5_K, ROW_Q5K)
 DEFINE_GEMM_K(q6_K, row_q6_K)
