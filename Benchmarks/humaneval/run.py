@@ -37,7 +37,7 @@ def run_infill(tasks, args):
     binary = os.path.join(ROOT, ".build", "release", "infill")
     argv = [binary, "lsp", "--model", args.model] + (["--threads", str(args.threads)] if args.threads else [])
     client = LSPClient(argv, stderr=open(os.devnull, "w") if not args.verbose else None)
-    client.initialize({"maxTokens": args.max_tokens, "timeLimitMs": args.time_limit_ms})
+    client.initialize({"maxNewTokens": args.max_tokens, "timeLimitMs": args.time_limit_ms})
     results = []
     for n, task in enumerate(tasks):
         text = task.prefix + "\n" + task.suffix
