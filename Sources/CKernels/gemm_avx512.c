@@ -259,14 +259,20 @@ INL void row_q6_K(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, flo
 // MARK: 32-element types, two rows x T tokens. decode -> unsigned bytes; OFFSET is subtracted exactly
 // (times each lane's activations); HAS_MIN adds m * s (q8_1's rounded scale * sum) as llama.cpp does.
 
-// -OFFSET * (sum of each 4-byte lane's activations): the seed that makes unsigned weights signed.
-INL __m256i lane_offset(const __m256i av, const int offset) {
-    return _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_dpbusd_epi32(_mm256_setzero_si256(),
-                                                                        _mm256_set1_epi8((char)offset), av));
+// -OFFSET * (sum of each 4-byte lane's activations): the seed that makes unsigned weights signed
+// (OFFSET is 8, 16 or 128, a shift of the block's stored negated lane sums).
+INL __m256i lane_offset(const ck_block_q8a *a, const int offset) {
+    return _mm256_slli_epi32(_mm256_loadu_si256((const __m256i *)a->nlanes), __builtin_ctz(offset));
 }
-INL __m512i lane_offset2(const __m512i av, const int offset) {
-    return _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(),
-                                                                        _mm512_set1_epi8((char)offset), av));
+// The same for one block in both halves of a zmm ...
+INL __m512i lane_offset_dup(const ck_block_q8a *a, const int offset) {
+    return _mm512_slli_epi32(_mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)a->nlanes)), __builtin_ctz(offset));
+}
+// ... and for two consecutive blocks.
+INL __m512i lane_offset_pair(const ck_block_q8a *a, const int offset) {
+    const __m512i n = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)a[0].nlanes)),
+                                         _mm256_loadu_si256((const __m256i *)a[1].nlanes), 1);
+    return _mm512_slli_epi32(n, __builtin_ctz(offset));
 }
 
 INL __m256i nibbles(const uint8_t *qs) {
@@ -306,7 +312,7 @@ INL __m256i dec_q5_1(const ck_block_q5_1 *b) { return _mm256_or_si256(nibbles(b-
             for (int t = 0; t < T; t++) { \
                 const ck_block_q8a *a = (const ck_block_q8a *)(x + t * xs) + i; \
                 const __m256i av = _mm256_loadu_si256((const __m256i *)a->qs); \
-                const __m256i seed = (OFFSET) ? lane_offset(av, OFFSET) : _mm256_setzero_si256(); \
+                const __m256i seed = (OFFSET) ? lane_offset(a, OFFSET) : _mm256_setzero_si256(); \
                 const __m256 da = _mm256_set1_ps(a->d); \
                 for (int r = 0; r < R; r++) { \
                     const __m256i p = _mm256_dpbusd_epi32(seed, q[r], av); \
@@ -386,7 +392,7 @@ INL __m512i pdec_q5_1(const ck_block_q5_1 *b) {
         for (; i + 2 <= nb; i += 2) { \
             const __m512i av = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)a[i].qs)), \
                                                   _mm256_loadu_si256((const __m256i *)a[i + 1].qs), 1); \
-            const __m512i seed = (OFFSET) ? lane_offset2(av, OFFSET) : _mm512_setzero_si512(); \
+            const __m512i seed = (OFFSET) ? lane_offset_pair(a + i, OFFSET) : _mm512_setzero_si512(); \
             for (int r = 0; r < R; r++) { \
                 const BLOCK *b = (const BLOCK *)(w + r * rb) + i; \
                 _mm_prefetch((const char *)b + 768, _MM_HINT_T0); \
@@ -401,7 +407,7 @@ INL __m512i pdec_q5_1(const ck_block_q5_1 *b) {
         } \
         if (i < nb) { /* odd block count: the last block on its own */ \
             const __m256i av = _mm256_loadu_si256((const __m256i *)a[i].qs); \
-            const __m256i seed = (OFFSET) ? lane_offset(av, OFFSET) : _mm256_setzero_si256(); \
+            const __m256i seed = (OFFSET) ? lane_offset(a + i, OFFSET) : _mm256_setzero_si256(); \
             for (int r = 0; r < R; r++) { \
                 const BLOCK *b = (const BLOCK *)(w + r * rb) + i; \
                 const __m256i p = _mm256_dpbusd_epi32(seed, dec_##type(b), av); \
@@ -452,7 +458,7 @@ DEFINE_MATVEC32(q5_1, ck_block_q5_1, 0, 1)
             for (int t = 0; t < T; t++) { \
                 const ck_block_q8a *a = (const ck_block_q8a *)(x + t * xs) + i; \
                 const __m512i av = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)a->qs)); \
-                const __m512i seed = (OFFSET) ? lane_offset2(av, OFFSET) : _mm512_setzero_si512(); \
+                const __m512i seed = (OFFSET) ? lane_offset_dup(a, OFFSET) : _mm512_setzero_si512(); \
                 const __m512 da = _mm512_set1_ps(a->d); \
                 for (int p = 0; p < 2; p++) { \
                     const __m512 pf = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(seed, wq[p], av)); \

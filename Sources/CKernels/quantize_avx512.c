@@ -24,6 +24,9 @@ void ck_quantize_q8a_avx512(const float *x, void *dst, int64_t n) {
         y[i].sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
         y[i].d = _cvtsh_ss(_cvtss_sh(d, 0));
         y[i].s = _cvtsh_ss(_cvtss_sh(d * (float)y[i].sum, 0));
+        for (int l = 0; l < 8; l++) {
+            y[i].nlanes[l] = -(y[i].qs[4 * l] + y[i].qs[4 * l + 1] + y[i].qs[4 * l + 2] + y[i].qs[4 * l + 3]);
+        }
     }
 }
 

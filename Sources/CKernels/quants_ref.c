@@ -50,6 +50,9 @@ void ck_quantize_q8a(const float *x, void *dst, int64_t n) {
         y[i].d = H2F(ck_fp32_to_fp16(d));
         y[i].s = H2F(ck_fp32_to_fp16(d * (float)sum));
         y[i].sum = sum;
+        for (int l = 0; l < 8; l++) {
+            y[i].nlanes[l] = -(y[i].qs[4 * l] + y[i].qs[4 * l + 1] + y[i].qs[4 * l + 2] + y[i].qs[4 * l + 3]);
+        }
     }
 }
 

@@ -53,9 +53,10 @@ _Static_assert(sizeof(ck_block_q6_K) == 210, "q6_K block is 210 bytes");
 // Activations for the 32-element types: as ggml's q8_0 (scale rounded through f16, values in
 // [-127, 127]) plus the integer sum of qs, which the offset (q4_0, q5_0) terms need, and ggml q8_1's
 // s = (unrounded scale * sum) rounded through f16, which the min term (q4_1, q5_1) multiplies as
-// llama.cpp does.
-typedef struct { float d; float s; int32_t sum; int8_t qs[CK_QK]; } ck_block_q8a;
-_Static_assert(sizeof(ck_block_q8a) == 44, "q8a block is 44 bytes");
+// llama.cpp does, and minus the sum of each four consecutive qs (the SIMD kernels' eight i32 lanes),
+// from which they make unsigned weights signed without recomputing it for every row.
+typedef struct { float d; float s; int32_t sum; int8_t qs[CK_QK]; int32_t nlanes[8]; } ck_block_q8a;
+_Static_assert(sizeof(ck_block_q8a) == 76, "q8a block is 76 bytes");
 
 // Activations for the K-quants: ggml's q8_K (f32 scale, sums of each 16 values).
 typedef struct { float d; int8_t qs[CK_QK_K]; int16_t bsums[CK_QK_K / 16]; } ck_block_q8_K;
