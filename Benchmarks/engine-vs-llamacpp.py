@@ -77,9 +77,12 @@ def main():
     lengths = [int(x) for x in args.prompts.split(",")]
     for model in args.models:
         path = resolve(model)
+        load_before = os.getloadavg()[0]
         ours = infill_bench(args.infill, path, args.threads, lengths, args.decode)
         theirs = llama_bench(path, args.threads, lengths, args.decode)
-        print(f"\n{model} ({args.threads} threads)")
+        # llama.cpp's threads spin while they wait: with other work on the cores its numbers collapse.
+        print(f"\n{model} ({args.threads} threads; 1-minute load average {load_before:.2f} before, "
+              f"{os.getloadavg()[0]:.2f} after: other work on the machine makes the ratios meaningless)")
         print(f"{'':18}{'infill':>10}{'llama.cpp':>12}{'ratio':>8}")
         for key in [f"prefill_{n}_tok_s" for n in lengths] + ["decode_tok_s"]:
             print(f"{key:18}{ours[key]:10.1f}{theirs[key]:12.1f}{ours[key] / theirs[key]:8.2f}x")
