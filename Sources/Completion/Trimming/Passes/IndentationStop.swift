@@ -21,6 +21,19 @@ extension Trim {
             ? Text.indentWidth(String(before) + lines[0], tabSize: tabSize)
             : Text.indentWidth(before, tabSize: tabSize)
         let opensBlock = !Text.isBlank(before) && Trim.opensBlock(before)
+        // On a blank line a hole may span several levels: when the model ended the middle itself,
+        // lines may come back down to the level of the code below it (a loop body, then the
+        // statement after the loop), but not to the top level (column 0) unless the middle started
+        // there. A middle cut off by a limit or a streaming stop, which rambles on more often than
+        // not, ends at its first dedent. While streaming the outcome is not known yet, so only
+        // lines below the wider limit stop generation.
+        let floor: Int
+        if Text.isBlank(before), streaming || (context.endedByModel && !context.truncated) {
+            let below = context.nextCodeLine(tabSize: tabSize)?.width ?? 0
+            floor = min(reference, below == 0 && reference > 0 ? 1 : below)
+        } else {
+            floor = reference
+        }
 
         for (number, line) in lines.enumerated().dropFirst() where !Text.isBlank(line) {
             let isLast = number == lines.count - 1
@@ -28,7 +41,7 @@ extension Trim {
             if streaming, isLast, !line.contains(where: { !Text.isWhitespace($0) }) { return nil }
             if streaming, isLast, closerKeywords.contains(where: { $0.hasPrefix(line.trimmingWhitespace()) }) { return nil }
             let width = Text.indentWidth(line, tabSize: tabSize)
-            let leaves = opensBlock ? width <= reference : width < reference
+            let leaves = opensBlock ? width <= reference : width < floor
             guard leaves else { continue }
             if isBlockCloser(line) {
                 // Keep the closer line; stop after it.
