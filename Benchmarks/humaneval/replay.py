@@ -37,21 +37,21 @@ def load_tasks(kind, limit):
 
 
 def record(args):
-    tasks = load_tasks(args.kind, args.limit)
+    tasks = load_tasks(args.kind, args.limit)[:args.first or None]
     max_tokens = args.max_tokens or (64 if args.kind == "single" else 256)
     responses = []
     for n in range(0, len(tasks), 20):  # in chunks, to show progress
         responses += fim_batch(args.model, [hole(t) for t in tasks[n:n + 20]], max_tokens)
         print(f"{len(responses)}/{len(tasks)}", file=sys.stderr, flush=True)
     with open(args.out, "w") as f:
-        json.dump({"model": args.model, "kind": args.kind, "limit": args.limit, "max_tokens": max_tokens,
+        json.dump({"model": args.model, "kind": args.kind, "limit": args.limit, "first": args.first, "max_tokens": max_tokens,
                    "raw": [{"pieces": r["pieces"], "finish": r["finish"]} for r in responses]}, f)
     score_file(args.out, show_failures=False)
 
 
 def score_file(path, show_failures):
     data = json.load(open(path))
-    tasks = load_tasks(data["kind"], data["limit"])
+    tasks = load_tasks(data["kind"], data["limit"])[:data.get("first") or None]
     requests = [dict(hole(t), pieces=r["pieces"], finish=r["finish"]) for t, r in zip(tasks, data["raw"])]
     responses = fim_batch(data["model"], requests, data["max_tokens"])
     middles = [(r.get("middle") or "") + "\n" for r in responses]
@@ -77,6 +77,7 @@ def main():
     r.add_argument("--kind", choices=["single", "multi"], default="single")
     r.add_argument("--limit", type=int, default=200)
     r.add_argument("--max-tokens", type=int, default=0)
+    r.add_argument("--first", type=int, default=0, help="only the first N tasks of the subset")
     r.add_argument("--out", required=True)
     s = sub.add_parser("score")
     s.add_argument("file")

@@ -34,7 +34,7 @@ public struct CompletionPlan: Sendable {
         let prefix = LineEnding.normalized(prefix)
         let suffix = LineEnding.normalized(suffix)
         let request = FIMRequest(
-            prefix: prefix, suffix: suffix, path: path, repositoryName: repositoryName,
+            prefix: prefix, suffix: Self.promptSuffix(prefix: prefix, suffix: suffix), path: path, repositoryName: repositoryName,
             context: context.map { ContextFile(path: $0.path, text: LineEnding.normalized($0.text), kind: $0.kind) },
             lineComment: language?.lineComment)
         prompt = builder.build(request, vocabulary: vocabulary)
@@ -45,6 +45,17 @@ public struct CompletionPlan: Sendable {
             indentStyle: IndentStyle.resolve(document: nearby, insertSpaces: formatting.insertSpaces, tabSize: formatting.tabSize),
             policy: policy, stopStrings: prompt.stopStrings + extraStopStrings)
         streamingStop = StreamingStop(context: trimContext)
+    }
+
+    /// The suffix the model sees. On a blank line the line itself is the hole: the suffix starts at
+    /// the next line, as in FIM training where the middle is whole lines with their line break (and
+    /// the HumanEval holes of the benchmarks); the trimming drops the middle's last line break.
+    static func promptSuffix(prefix: String, suffix: String) -> String {
+        let lineStart = prefix.lastIndex(of: "\n").map { prefix.index(after: $0) } ?? prefix.startIndex
+        guard Text.isBlank(prefix[lineStart...]),
+              let newline = suffix.firstIndex(of: "\n"), Text.isBlank(suffix[..<newline])
+        else { return suffix }
+        return String(suffix[suffix.index(after: newline)...])
     }
 
     /// The edit for the generated text; nil when nothing is worth showing. `truncated`: generation

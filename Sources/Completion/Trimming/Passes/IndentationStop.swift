@@ -21,19 +21,9 @@ extension Trim {
             ? Text.indentWidth(String(before) + lines[0], tabSize: tabSize)
             : Text.indentWidth(before, tabSize: tabSize)
         let opensBlock = !Text.isBlank(before) && Trim.opensBlock(before)
-        // On a blank line a hole may span several levels: when the model ended the middle itself,
-        // lines may come back down to the level of the code below it (a loop body, then the
-        // statement after the loop), but not to the top level (column 0) unless the middle started
-        // there. A middle cut off by a limit or a streaming stop, which rambles on more often than
-        // not, ends at its first dedent. While streaming the outcome is not known yet, so only
-        // lines below the wider limit stop generation.
-        let floor: Int
-        if Text.isBlank(before), streaming || (context.endedByModel && !context.truncated) {
-            let below = context.nextCodeLine(tabSize: tabSize)?.width ?? 0
-            floor = min(reference, below == 0 && reference > 0 ? 1 : below)
-        } else {
-            floor = reference
-        }
+        let floor = Text.isBlank(before)
+            ? blankLineFloor(lines, reference: reference, context, streaming: streaming, tabSize: tabSize)
+            : reference
 
         for (number, line) in lines.enumerated().dropFirst() where !Text.isBlank(line) {
             let isLast = number == lines.count - 1
@@ -43,6 +33,12 @@ extension Trim {
             let width = Text.indentWidth(line, tabSize: tabSize)
             let leaves = opensBlock ? width <= reference : width < floor
             guard leaves else { continue }
+            // While streaming, a dedented line decides once it is complete, and a dedented header may
+            // be the one whose body is the code below.
+            if streaming, !opensBlock, width >= Self.topLevelFloor(reference) {
+                if isLast { return nil }
+                if Trim.opensBlock(line) { continue }
+            }
             if isBlockCloser(line) {
                 // Keep the closer line; stop after it.
                 return isLast ? nil : line.endIndex
@@ -51,6 +47,31 @@ extension Trim {
         }
         return nil
     }
+
+    /// The indentation below which a middle on a blank line leaves the hole. A hole may span levels:
+    /// when the model ended the middle itself, lines may come back down to the level of the code below
+    /// it (a loop body, then the statement after the loop), and anywhere above column 0 when its last
+    /// line opens the block the code below is the body of; never to column 0 unless it started there.
+    /// With nothing but top-level code below (or the end of the file) that is the only limit. A middle
+    /// cut off by a limit or a streaming stop, which rambles on more often than not, otherwise ends at
+    /// its first dedent. While streaming the outcome is not known yet, so the wider limit applies.
+    static func blankLineFloor(_ lines: [Substring], reference: Int, _ context: TrimContext, streaming: Bool,
+                               tabSize: Int) -> Int {
+        let below = context.nextCodeLine(tabSize: tabSize)?.width ?? 0
+        let topLevel = topLevelFloor(reference)
+        guard below > 0 else { return topLevel }
+        guard streaming || (context.endedByModel && !context.truncated) else { return reference }
+        // A middle that ends with a header whose body is the code below bridged the hole by its
+        // structure: its dips to outer levels on the way (`elif`, the next loop) are part of it.
+        if !streaming, let last = lines.last(where: { !Text.isBlank($0) }), Trim.opensBlock(last),
+           Text.indentWidth(last, tabSize: tabSize) + indentStep(context.prefix, context.suffix, tabSize: tabSize) == below {
+            return topLevel
+        }
+        return max(min(reference, below), topLevel)
+    }
+
+    /// Column 0 ends a middle that started indented; one that started at column 0 has no floor.
+    static func topLevelFloor(_ reference: Int) -> Int { reference > 0 ? 1 : 0 }
 
     static let closerKeywords = ["end", "fi", "done", "esac", "endif", "endfunction"]
 

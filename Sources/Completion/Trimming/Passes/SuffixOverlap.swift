@@ -72,7 +72,8 @@ extension Trim {
         let lines = Text.lines(middle)
         let firstWhole = Text.isBlank(context.lineBeforeCursor) ? 0 : 1
         for (number, line) in lines.enumerated().dropFirst(firstWhole)
-        where !Text.isBlank(line) && targets.contains(Text.squeezed(line)) {
+        where !Text.isBlank(line) && targets.contains(Text.squeezed(line))
+            && !(Text.squeezed(line) == targets.first && isBodyOfOwnHeader(line, lines[..<number], context, tabSize: tabSize)) {
             guard Text.squeezed(line) != targets.first,
                   let header = lines[..<number].last(where: { !Text.isBlank($0) }),
                   header.startIndex > middle.startIndex || firstWhole == 0,
@@ -83,6 +84,17 @@ extension Trim {
             return header.startIndex
         }
         return nil
+    }
+
+    /// Whether `line` is the body of a header the middle wrote just before it, deeper than the code
+    /// below the cursor: then it is another statement that happens to read the same (`n += 1` in the
+    /// middle's loop, and after the loop in the suffix).
+    private static func isBodyOfOwnHeader(_ line: Substring, _ before: ArraySlice<Substring>, _ context: TrimContext,
+                                          tabSize: Int) -> Bool {
+        guard let header = before.last(where: { !Text.isBlank($0) }), Trim.opensBlock(header),
+              let below = context.nextCodeLine(tabSize: tabSize) else { return false }
+        let width = Text.indentWidth(line, tabSize: tabSize)
+        return width > Text.indentWidth(header, tabSize: tabSize) && width > below.width
     }
 
     /// How many characters right of the cursor the completion should replace: auto-inserted closers
