@@ -11,15 +11,17 @@ final class PromptBuilderTests: XCTestCase {
     func testQwenPSMLayout() throws {
         let prompt = try builder().build(FIMRequest(prefix: "def f(x):\n    ", suffix: "\n    return y\n"), vocabulary: vocabulary)
         XCTAssertEqual(vocabulary.render(prompt.tokens),
-                       "⟨<|fim_prefix|>⟩def f(x):\n⟨<|fim_suffix|>⟩\n    return y\n⟨<|fim_middle|>⟩    ")
+                       "⟨<|fim_prefix|>⟩def f(x):\n    ⟨<|fim_suffix|>⟩\n    return y\n⟨<|fim_middle|>⟩")
     }
 
-    /// The cursor line's text goes after the middle token, so a keystroke only appends to the prompt
-    /// and the KV cache keeps everything before it, the suffix included.
+    /// With `cursorLineInMiddle` the cursor line's text goes after the middle token, so a keystroke
+    /// only appends to the prompt and the KV cache keeps everything before it, the suffix included.
     func testTypingOnALineOnlyAppendsToThePrompt() throws {
+        var lineInMiddle = try builder()
+        lineInMiddle.tokens.format.cursorLineInMiddle = true
         let suffix = "\n    return y\n\nprint(f(2))\n"
-        let before = try builder().build(FIMRequest(prefix: "def f(x):\n    y = x", suffix: suffix), vocabulary: vocabulary)
-        let after = try builder().build(FIMRequest(prefix: "def f(x):\n    y = x +", suffix: suffix), vocabulary: vocabulary)
+        let before = lineInMiddle.build(FIMRequest(prefix: "def f(x):\n    y = x", suffix: suffix), vocabulary: vocabulary)
+        let after = lineInMiddle.build(FIMRequest(prefix: "def f(x):\n    y = x +", suffix: suffix), vocabulary: vocabulary)
         XCTAssertEqual(Array(after.tokens.prefix(before.tokens.count - 1)), Array(before.tokens.dropLast()))
         XCTAssertEqual(vocabulary.render(after.tokens),
                        "⟨<|fim_prefix|>⟩def f(x):\n⟨<|fim_suffix|>⟩\n    return y\n\nprint(f(2))\n⟨<|fim_middle|>⟩    y = x +")
@@ -116,10 +118,10 @@ final class PromptBuilderTests: XCTestCase {
                                  context: [ContextFile(path: "a.go", text: "package a\n")], lineComment: "//")
         let star = try builder(.starCoder2).build(request, vocabulary: FakeVocabulary.starCoder2)
         XCTAssertEqual(FakeVocabulary.starCoder2.render(star.tokens),
-            "⟨<repo_name>⟩r⟨<file_sep>⟩a.go\npackage a\n⟨<file_sep>⟩b.go\n⟨<fim_prefix>⟩⟨<fim_suffix>⟩s⟨<fim_middle>⟩p")
+            "⟨<repo_name>⟩r⟨<file_sep>⟩a.go\npackage a\n⟨<file_sep>⟩b.go\n⟨<fim_prefix>⟩p⟨<fim_suffix>⟩s⟨<fim_middle>⟩")
         let deepSeek = try builder(.deepSeek).build(request, vocabulary: FakeVocabulary.deepSeek)
         XCTAssertEqual(FakeVocabulary.deepSeek.render(deepSeek.tokens),
-            "⟨<｜begin▁of▁sentence｜>⟩⟨<｜fim▁begin｜>⟩// a.go\npackage a\n\n// b.go\n⟨<｜fim▁hole｜>⟩s⟨<｜fim▁end｜>⟩p")
+            "⟨<｜begin▁of▁sentence｜>⟩⟨<｜fim▁begin｜>⟩// a.go\npackage a\n\n// b.go\np⟨<｜fim▁hole｜>⟩s⟨<｜fim▁end｜>⟩")
     }
 
     func testExtraContextRespectsItsBudget() throws {

@@ -47,7 +47,7 @@ final class EngineBackendTests: XCTestCase {
         }
         let next = try XCTUnwrap(precomputed, "no completion was precomputed within 120 s")
         let accepted = try await backend.complete(input(prefix: prefix + first.middle), isCancelled: { false })
-        XCTAssertEqual(accepted.middle, next)
+        XCTAssertEqual(accepted.middle, next, "the precomputed answer (empty when the model proposed nothing)")
         XCTAssertEqual(accepted.promptTokens, 0, "answered from the precompute")
 
         // A request elsewhere runs the model again, and stops any precompute first.

@@ -162,8 +162,9 @@ extension EngineBackend {
         let (last, next) = stateLock.withLock { (shown[input.uri], upcoming[input.uri]) }
         if let next, next.completion.prefix == LineEnding.normalized(input.prefix),
            next.completion.suffix == LineEnding.normalized(input.suffix) {
-            stateLock.withLock { shown[input.uri] = next.completion }
-            // Statistics stay with the precompute: this answer cost the request nothing.
+            stateLock.withLock { shown[input.uri] = next.completion.middle.isEmpty ? nil : next.completion }
+            // Statistics stay with the precompute: this answer cost the request nothing. An empty
+            // middle is an answer too: the model had nothing to propose there.
             return CompletionOutput(middle: next.output.middle, replacedCharactersAfterCursor: next.output.replacedCharactersAfterCursor)
         }
         for candidate in [last, next?.completion].compactMap({ $0 }) {
@@ -194,12 +195,12 @@ extension EngineBackend {
             guard let self, !isCancelled() else { return }
             var next = snapshot
             next.deadline = .now + timeLimit
-            guard let (output, nextEdit) = try? self.run(next, chunkedPrefill: true, isCancelled: isCancelled),
-                  let nextEdit else { return }
+            guard let (output, nextEdit) = try? self.run(next, chunkedPrefill: true, isCancelled: isCancelled)
+            else { return }
             self.stateLock.withLock {
                 guard self.requestCount == request else { return }
-                self.upcoming[next.uri] = (ShownCompletion(prefix: next.prefix, suffix: next.suffix, middle: nextEdit.text),
-                                           output)
+                self.upcoming[next.uri] = (ShownCompletion(prefix: next.prefix, suffix: next.suffix,
+                                                           middle: nextEdit?.text ?? ""), output)
             }
         }
         thread.qualityOfService = .utility
