@@ -24,9 +24,11 @@ extension TrimContext {
             if Trim.opensBlock(lineBeforeCursor), next.width <= width { return .openEnd }
             return next.width < width ? .openEnd : .insideBlock
         }
-        guard let first = Text.lines(middle).first(where: { !Text.isBlank($0) }) else { return .openEnd }
-        let isCursorLine = Text.lines(middle).first.map { !Text.isBlank($0) } ?? false
-        let level = Text.indentWidth(isCursorLine ? String(lineBeforeCursor) + first : String(first), tabSize: tabSize)
+        let lines = Text.lines(middle)
+        guard let first = lines.firstIndex(where: { !Text.isBlank($0) }) else { return .openEnd }
+        // The middle's first line continues the cursor's line.
+        let text = first == 0 ? String(lineBeforeCursor) + lines[0] : String(lines[first])
+        let level = Text.indentWidth(text, tabSize: tabSize)
         return next.width >= level ? .insideBlock : .openEnd
     }
 

@@ -9,12 +9,12 @@ public struct StreamingStop: Sendable {
         self.context = context
     }
 
-    /// True when the trimmer would cut `generated` before its end whatever follows, so more tokens
-    /// cannot change the result.
     /// Complete lines after which a middle inside a block that has not ended is given up on (its
     /// first line is kept): multi-line holes in real code are rarely longer.
     static let unprovenLineCap = 8
 
+    /// True when the trimmer would cut `generated` before its end whatever follows, so more tokens
+    /// cannot change the result.
     public func shouldStop(generatedSoFar generated: String) -> Bool {
         let text = LineEnding.normalized(generated)
         if !Trim.cutAtStopStrings(text, context).elementsEqual(text) { return true }
@@ -25,7 +25,7 @@ public struct StreamingStop: Sendable {
         // A complete middle line equal to the suffix's first line of code.
         if let cut = Trim.suffixLineCut(text, context), text[cut...].contains("\n") { return true }
         // Inside a block, lines past the first stand only if the model ends them soon by itself.
-        if Self.unprovenLineCap > 0, Text.lines(text).count > Self.unprovenLineCap,
+        if Text.lines(text).count > Self.unprovenLineCap,
            Trim.unprovenLinesCut(text, context.assumingUnended) != nil { return true }
         return false
     }
