@@ -58,18 +58,28 @@ public struct CompletionPlan: Sendable {
         return String(suffix[suffix.index(after: newline)...])
     }
 
-    /// The edit for the generated text; nil when nothing is worth showing. `truncated`: generation
+    /// Bytes the engine's output must begin with (`FIMPrompt.healedText`; pass to `generate`).
+    public var requiredStart: [UInt8] { Array(prompt.healedText.utf8) }
+
+    /// The middle in the engine's output: what follows the healed text (all of it is before the cursor).
+    public func middle(inGenerated generated: String) -> Substring {
+        let healed = prompt.healedText
+        if generated.hasPrefix(healed) { return generated.dropFirst(healed.count) }
+        return healed.hasPrefix(generated) ? "" : generated[...]
+    }
+
+    /// The edit for the engine's output; nil when nothing is worth showing. `truncated`: generation
     /// hit the token limit (or a time limit mid-line) rather than ending by itself or by
     /// `shouldStop`, so its last line may be cut off. `endedByModel`: the model's end token ended it.
     public func edit(for generated: String, truncated: Bool = false, endedByModel: Bool = true) -> CompletionEdit? {
         var context = trimContext
         context.endedByModel = endedByModel
         context.truncated = truncated
-        return Trimmer.trim(generated, context: context)
+        return Trimmer.trim(String(middle(inGenerated: generated)), context: context)
     }
 
     /// Whether generation can stop now (call between tokens with everything decoded so far).
     public func shouldStop(generatedSoFar generated: String) -> Bool {
-        streamingStop.shouldStop(generatedSoFar: generated)
+        streamingStop.shouldStop(generatedSoFar: String(middle(inGenerated: generated)))
     }
 }

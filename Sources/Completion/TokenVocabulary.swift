@@ -10,6 +10,10 @@ public protocol TokenVocabulary: Sendable {
     /// The id of the vocabulary entry whose text is exactly `text` (special tokens included), if any.
     func tokenID(forText text: String) -> Int32?
 
+    /// The text `ids` stand for (plain text tokens; no SentencePiece space prefix added or removed
+    /// beyond what `encode` leaves out), so that `decode(encode(x)) == x`.
+    func decode(_ ids: [Int32]) -> String
+
     /// The stored text of token `id` (for special tokens, their literal name such as `<|endoftext|>`).
     func tokenText(_ id: Int32) -> String?
 

@@ -12,6 +12,7 @@ public enum FinishReason: Sendable, Equatable {
     case maxTokens
     case cancelled          // the callback returned `.stop`
     case contextFull
+    case noAllowedToken     // no token could continue `startingWith` (all excluded)
 }
 
 /// The outcome of one `generate` call.
@@ -155,8 +156,10 @@ public final class Session {
     /// generated token with its text (UTF-8 completed across tokens); returning `.stop` ends generation
     /// before the next token is computed. Stop tokens end generation and are not passed to `onToken`.
     /// `excludingFirst`: tokens the first generated token may not be (a retry after an unusable answer).
+    /// `startingWith`: bytes the generated text must begin with (token healing: the prompt's last
+    /// token was held back, so the model may write it again or a longer token that starts with it).
     public func generate(prompt: [Int32], maxTokens: Int, stop: Set<Int32> = [], sampler: Sampler = .greedy,
-                         excludingFirst: Set<Int32> = [],
+                         excludingFirst: Set<Int32> = [], startingWith required: [UInt8] = [],
                          onToken: (Int32, String) -> GenerationControl = { _, _ in .continue }) throws
         -> GenerationResult {
         var stats = GenerationStats()
@@ -174,10 +177,16 @@ public final class Session {
         for token in excludingFirst where token >= 0 && Int(token) < vocab {
             transformer.state.logits[Int(token)] = -Float.infinity
         }
+        var required = required[...]
         while generated.count < maxTokens {
+            if !required.isEmpty, !keepOnly(model.tokenizer.tokens(compatibleWith: Array(required))) {
+                reason = .noAllowedToken
+                break
+            }
             let token = samplerState.sample(transformer.state.logits, count: vocab, with: sampler)
             if stop.contains(token) { reason = .stopToken(token); break }
             generated.append(token)
+            required = required.dropFirst(model.tokenizer.tokenBytes(token).count)
             if onToken(token, decoder.append(token)) == .stop { reason = .cancelled; break }
             if generated.count == maxTokens { break }
             let position = cachedTokens.count
@@ -192,6 +201,15 @@ public final class Session {
         }
         stats.generatedTokens = generated.count
         return GenerationResult(tokens: generated, finishReason: reason, stats: stats)
+    }
+
+    /// Sets every logit outside `allowed` to -inf; false when none of `allowed` is left finite.
+    private func keepOnly(_ allowed: [Int32]) -> Bool {
+        let logits = transformer.state.logits
+        let kept = allowed.map { logits[Int($0)] }
+        logits.update(repeating: -.infinity, count: model.config.vocabSize)
+        for (id, value) in zip(allowed, kept) { logits[Int(id)] = value }
+        return kept.contains { $0 > -.infinity }
     }
 
     private func validate(_ tokens: [Int32], extraRoom: Int) throws {

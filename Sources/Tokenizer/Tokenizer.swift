@@ -100,6 +100,25 @@ public struct Tokenizer: Sendable {
 
     public func isEndOfGeneration(_ id: Int32) -> Bool { endOfGenerationTokens.contains(id) }
 
+    /// Text tokens that can start a continuation whose bytes must begin with `required`: those whose
+    /// bytes begin with it, and those that are a non-empty prefix of it (token healing: the prompt's
+    /// last token was taken off and the model writes it again, possibly longer, possibly in parts).
+    public func tokens(compatibleWith required: [UInt8]) -> [Int32] {
+        guard let first = required.first else { return [] }
+        var found: [Int32] = []
+        pieces.withUnsafeBufferPointer { bytes in
+            for id in 0..<vocabularySize {
+                let start = Int(pieceOffsets[id]), end = Int(pieceOffsets[id + 1])
+                guard start < end, bytes[start] == first else { continue }
+                let n = min(end - start, required.count)
+                var same = true
+                for k in 1..<n where bytes[start + k] != required[k] { same = false; break }
+                if same && !isControl(Int32(id)) { found.append(Int32(id)) }
+            }
+        }
+        return found
+    }
+
     @inline(__always)
     func vocabularyToken(_ text: UnsafeBufferPointer<UInt8>) -> Int32? {
         guard let id = symbols.find(text), Int(id) < vocabularySize else { return nil }

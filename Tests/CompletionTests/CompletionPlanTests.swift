@@ -26,8 +26,9 @@ final class CompletionPlanTests: XCTestCase {
         let plan = CompletionPlan(builder: builder, vocabulary: vocabulary,
                                   prefix: "def f(x):\n    ", suffix: "\n    return y\n")
         XCTAssertEqual(vocabulary.render(plan.prompt.tokens),
-                       "⟨<|fim_prefix|>⟩def f(x):\n    ⟨<|fim_suffix|>⟩    return y\n⟨<|fim_middle|>⟩")
-        XCTAssertEqual(plan.edit(for: "y = x + 1\n"), CompletionEdit(text: "y = x + 1"))
+                       "⟨<|fim_prefix|>⟩def f(x):\n⟨<|fim_suffix|>⟩    return y\n⟨<|fim_middle|>⟩   ")
+        XCTAssertEqual(plan.prompt.healedText, " ", "the fake vocabulary's last token: one space")
+        XCTAssertEqual(plan.edit(for: " y = x + 1\n"), CompletionEdit(text: "y = x + 1"))
         XCTAssertEqual(plan.trimContext.suffix, "\n    return y\n", "trimming sees the document as it is")
 
         let onCode = CompletionPlan(builder: builder, vocabulary: vocabulary,

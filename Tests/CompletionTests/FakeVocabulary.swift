@@ -19,6 +19,7 @@ struct FakeVocabulary: TokenVocabulary {
     }
 
     func encode(_ text: String) -> [Int32] { text.unicodeScalars.map { 1000 + Int32($0.value) } }
+    func decode(_ ids: [Int32]) -> String { ids.compactMap { $0 >= 1000 ? tokenText($0) : nil }.joined() }
     func tokenID(forText text: String) -> Int32? { specials[text] }
     func tokenText(_ id: Int32) -> String? {
         if let name = specials.first(where: { $0.value == id })?.key { return name }

@@ -11,21 +11,40 @@ final class PromptBuilderTests: XCTestCase {
     func testQwenPSMLayout() throws {
         let prompt = try builder().build(FIMRequest(prefix: "def f(x):\n    ", suffix: "\n    return y\n"), vocabulary: vocabulary)
         XCTAssertEqual(vocabulary.render(prompt.tokens),
-                       "⟨<|fim_prefix|>⟩def f(x):\n    ⟨<|fim_suffix|>⟩\n    return y\n⟨<|fim_middle|>⟩")
+                       "⟨<|fim_prefix|>⟩def f(x):\n⟨<|fim_suffix|>⟩\n    return y\n⟨<|fim_middle|>⟩   ")
     }
 
-    /// With `cursorLineInMiddle` the cursor line's text goes after the middle token, so a keystroke
-    /// only appends to the prompt and the KV cache keeps everything before it, the suffix included.
+    /// Qwen puts the cursor line's text after the middle token, so a keystroke only appends to the
+    /// prompt and the KV cache keeps everything before it, the suffix included. The line's last
+    /// token is held back for the model to write again (token healing).
     func testTypingOnALineOnlyAppendsToThePrompt() throws {
-        var lineInMiddle = try builder()
-        lineInMiddle.tokens.format.cursorLineInMiddle = true
+        let qwen = try builder()
+        XCTAssertTrue(qwen.tokens.format.cursorLineInMiddle)
         let suffix = "\n    return y\n\nprint(f(2))\n"
-        let before = lineInMiddle.build(FIMRequest(prefix: "def f(x):\n    y = x", suffix: suffix), vocabulary: vocabulary)
-        let after = lineInMiddle.build(FIMRequest(prefix: "def f(x):\n    y = x +", suffix: suffix), vocabulary: vocabulary)
-        XCTAssertEqual(Array(after.tokens.prefix(before.tokens.count - 1)), Array(before.tokens.dropLast()))
+        let before = qwen.build(FIMRequest(prefix: "def f(x):\n    y = x", suffix: suffix), vocabulary: vocabulary)
+        let after = qwen.build(FIMRequest(prefix: "def f(x):\n    y = x +", suffix: suffix), vocabulary: vocabulary)
+        XCTAssertTrue(after.tokens.starts(with: before.tokens))
         XCTAssertEqual(vocabulary.render(after.tokens),
-                       "⟨<|fim_prefix|>⟩def f(x):\n⟨<|fim_suffix|>⟩\n    return y\n\nprint(f(2))\n⟨<|fim_middle|>⟩    y = x +")
+                       "⟨<|fim_prefix|>⟩def f(x):\n⟨<|fim_suffix|>⟩\n    return y\n\nprint(f(2))\n⟨<|fim_middle|>⟩    y = x ")
+        XCTAssertEqual(after.healedText, "+")
         XCTAssertEqual(after.keptPrefix, "def f(x):\n    y = x +")
+
+        // At the start of a line nothing is held back: the prompt ends with the line break.
+        let lineStart = qwen.build(FIMRequest(prefix: "def f(x):\n", suffix: suffix), vocabulary: vocabulary)
+        XCTAssertEqual(lineStart.healedText, "")
+        XCTAssertEqual(lineStart.tokens.last, 151660)
+    }
+
+    func testHealingHoldsBackTheLastTokenAndAnyTokenEndingInsideACharacter() throws {
+        XCTAssertEqual(PromptBuilder.healed("", vocabulary: vocabulary).healed, "")
+        let (kept, healed) = PromptBuilder.healed("    circle_ar", vocabulary: vocabulary)
+        XCTAssertEqual(vocabulary.decode(kept), "    circle_a")
+        XCTAssertEqual(healed, "r")
+        // Byte-level tokens: a split character goes back whole.
+        let bytes = ByteVocabulary()
+        let split = PromptBuilder.healed("x = \"é", vocabulary: bytes)
+        XCTAssertEqual(bytes.decode(split.kept), "x = \"")
+        XCTAssertEqual(split.healed, "é")
     }
 
     func testSpecialTokenNamesInUserTextStayPlainText() throws {
@@ -132,4 +151,16 @@ final class PromptBuilderTests: XCTestCase {
         XCTAssertLessThanOrEqual(prompt.contextTokenCount, 60 + 8)
         XCTAssertTrue(vocabulary.render(prompt.tokens).contains("big.py\ny = 2\n"))
     }
+}
+
+/// One token per UTF-8 byte, as byte-level BPE falls back to: a character can span tokens.
+private struct ByteVocabulary: TokenVocabulary {
+    func encode(_ text: String) -> [Int32] { text.utf8.map { Int32($0) } }
+    func decode(_ ids: [Int32]) -> String { String(decoding: ids.map { UInt8($0) }, as: UTF8.self) }
+    func tokenID(forText text: String) -> Int32? { nil }
+    func tokenText(_ id: Int32) -> String? { nil }
+    var bos: Int32? { nil }
+    var eos: Int32? { nil }
+    func metadataInt(_ key: String) -> Int? { nil }
+    func metadataBool(_ key: String) -> Bool? { nil }
 }

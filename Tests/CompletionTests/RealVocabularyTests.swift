@@ -31,6 +31,7 @@ struct GGUFMetadataVocabulary: TokenVocabulary {
     }
 
     func encode(_ text: String) -> [Int32] { [] }
+    func decode(_ ids: [Int32]) -> String { "" }
     func tokenID(forText text: String) -> Int32? { index[text] }
     func tokenText(_ id: Int32) -> String? { id >= 0 && Int(id) < tokens.count ? tokens[Int(id)] : nil }
     func metadataInt(_ key: String) -> Int? { ints[key] }

@@ -31,8 +31,20 @@ final class TokenizerVocabularyTests: XCTestCase {
         XCTAssertEqual(prompt.tokens.last, 151660)
         XCTAssertEqual(prompt.tokens.filter { $0 == 151659 }.count, 1, "user text stays plain text")
         XCTAssertFalse(prompt.tokens.contains(151643))
+        // The cursor line goes after the middle token, its one token ("    ") held back for healing.
         XCTAssertEqual(vocabulary.tokenizer.decode(prompt.tokens, renderSpecial: true),
-                       "<|fim_prefix|>" + prefix + "<|fim_suffix|>\n    return y\n<|fim_middle|>")
+                       "<|fim_prefix|>" + prefix.dropLast(4) + "<|fim_suffix|>\n    return y\n<|fim_middle|>")
+        XCTAssertEqual(prompt.healedText, "    ")
+    }
+
+    /// A partial word is held back whole, so the model writes the word as it tokenizes it.
+    func testHealingOnTheRealVocabulary() throws {
+        let vocabulary = try vocabulary(model: "qwen2.5-coder-0.5b")
+        let (kept, healed) = PromptBuilder.healed("    area = circle_ar", vocabulary: vocabulary)
+        XCTAssertEqual(vocabulary.decode(kept) + healed, "    area = circle_ar")
+        XCTAssertEqual(healed, "_ar")
+        XCTAssertEqual(PromptBuilder.healed("    print(", vocabulary: vocabulary).healed, "(")
+        XCTAssertEqual(PromptBuilder.healed("    s = \"日本", vocabulary: vocabulary).healed.last, "本")
     }
 
     func testLlamaCppVocabularies() throws {

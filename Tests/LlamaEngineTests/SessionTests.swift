@@ -114,6 +114,27 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(cancelled.finishReason, .cancelled)
     }
 
+    /// Token healing: the output starts with the required bytes, by one token that begins with them
+    /// or by tokens that spell them in parts; when none can, generation ends with no token.
+    func testGenerationStartsWithTheRequiredBytes() throws {
+        let s = try session()  // tokens 3..<50 are "▁t3" ... "▁t49": " t3" ... " t49"
+        let tokenizer = s.model.tokenizer
+        XCTAssertEqual(Set(tokenizer.tokens(compatibleWith: Array(" t4".utf8))), Set([4] + Array(40...49)))
+        XCTAssertEqual(tokenizer.tokens(compatibleWith: Array(" t42 t3".utf8)), [4, 42], "prefixes of the bytes")
+        XCTAssertEqual(tokenizer.tokens(compatibleWith: Array("</s>".utf8)), [], "control tokens never")
+
+        let healed = try s.generate(prompt: tokens, maxTokens: 3, startingWith: Array(" t4".utf8))
+        XCTAssertTrue(Set([4] + Array(40...49)).contains(healed.tokens[0]))
+        let spelled = try s.generate(prompt: tokens, maxTokens: 3, startingWith: Array(" t3 t4".utf8))
+        XCTAssertEqual(Array(spelled.tokens.prefix(1)), [3])
+        XCTAssertTrue(Set([4] + Array(40...49)).contains(spelled.tokens[1]), "then the rest, \" t4\"")
+
+        let impossible = try s.generate(prompt: tokens, maxTokens: 3, excludingFirst: Set([4] + Array(40...49)),
+                                        startingWith: Array(" t4".utf8))
+        XCTAssertEqual(impossible.tokens, [])
+        XCTAssertEqual(impossible.finishReason, .noAllowedToken)
+    }
+
     func testPromptBeyondContextIsAnError() throws {
         let s = try session()  // context 64
         let long = [Int32](repeating: 3, count: 64)

@@ -64,9 +64,9 @@ public struct FIMFormat: Sendable, Equatable {
     /// In PSM order, put the cursor line's text left of the cursor after the middle token, as the
     /// start of the middle the model continues, instead of at the end of the prefix. Typing on a line
     /// then only appends to the prompt, so the KV cache keeps everything before (the suffix included).
-    /// Off for every family for now: with the cursor inside a word the middle then holds a token
-    /// split the model never saw inside a middle (`circle_ar` + `ea`), and the 0.5B wrote
-    /// `circle_ar(radius)` for `circle_area`. Needs token healing before it can be on.
+    /// The line's last token is held back (`PromptBuilder.healed`): with the cursor inside a word
+    /// the middle would otherwise hold a token split the model never saw (`circle_ar` + `ea`, and
+    /// the 0.5B wrote `circle_ar(radius)` for `circle_area`).
     public var cursorLineInMiddle: Bool
 
     public init(
@@ -112,7 +112,7 @@ extension FIMFormat {
         markers: ["<|fim_pad|>"],
         stopTokens: ["<|endoftext|>", "<|im_end|>", "<|fim_pad|>", "<|file_sep|>", "<|repo_name|>"],
         repoName: ["<|repo_name|>"], fileSeparator: ["<|file_sep|>"],
-        multiFile: .separatorBeforeEachFile, bos: .never
+        multiFile: .separatorBeforeEachFile, bos: .never, cursorLineInMiddle: true
     )
 
     /// DeepSeek-Coder: fullwidth bars and "▁" in the token names; BOS first; repository context is

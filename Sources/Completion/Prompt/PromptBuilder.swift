@@ -9,6 +9,9 @@ public struct FIMPrompt: Sendable, Equatable {
     public var stopTokens: Set<Int32>
     /// Texts that end the middle when they appear in decoded output (the stop tokens' names).
     public var stopStrings: [String]
+    /// Text the prompt ends short of: the generated text must begin with it, and it is not part of the
+    /// middle (token healing, see `PromptBuilder.healed`). Empty when the prompt ends at the cursor.
+    public var healedText: String = ""
     /// The part of the document prefix and suffix that made it into the prompt.
     public var keptPrefix: String
     public var keptSuffix: String
@@ -45,7 +48,7 @@ public struct PromptBuilder: Sendable {
         let lineInMiddle = order == .psm && tokens.format.cursorLineInMiddle && tokens.middle != nil
             && lineStart < request.prefix.endIndex
         let middleStart = lineInMiddle ? request.prefix[lineStart...] : ""
-        let middleStartIDs = middleStart.isEmpty ? [] : vocabulary.encode(String(middleStart))
+        let (middleStartIDs, healedText) = Self.healed(String(middleStart), vocabulary: vocabulary)
         let prefixBudget = max(0, budget.fileTokens - suffixIDs.count - middleStartIDs.count)
         let (keptBody, dropped) = LineSlicing.keepTail(
             of: lineInMiddle ? String(request.prefix[..<lineStart]) : request.prefix, budget: prefixBudget,
@@ -73,9 +76,22 @@ public struct PromptBuilder: Sendable {
         }
         return FIMPrompt(
             tokens: ids, stopTokens: tokens.stopTokens, stopStrings: tokens.stopStrings,
-            keptPrefix: keptPrefix, keptSuffix: String(keptSuffix), droppedPrefixLines: dropped,
-            contextTokenCount: contextIDs.count + vocabulary.encode(contextText).count
+            healedText: healedText, keptPrefix: keptPrefix, keptSuffix: String(keptSuffix),
+            droppedPrefixLines: dropped, contextTokenCount: contextIDs.count + vocabulary.encode(contextText).count
         )
+    }
+
+    /// The tokens of `text` without the last one, and the text that token stood for. The cursor often
+    /// sits inside a word (`circle_ar|`), and the tokens of a partial word are a split the model never
+    /// saw; held back, the model writes that text again as it would have tokenized it
+    /// (`circle_area`). Tokens that end inside a character are held back with it.
+    static func healed(_ text: String, vocabulary: any TokenVocabulary) -> (kept: [Int32], healed: String) {
+        guard !text.isEmpty else { return ([], "") }
+        var kept = vocabulary.encode(text)
+        kept.removeLast()
+        while !kept.isEmpty, !text.utf8.starts(with: vocabulary.decode(kept).utf8) { kept.removeLast() }
+        let keptText = vocabulary.decode(kept)
+        return (kept, String(decoding: text.utf8.dropFirst(keptText.utf8.count), as: UTF8.self))
     }
 
     /// Other files in the family's multi-file layout: token ids that go before the FIM prefix token,

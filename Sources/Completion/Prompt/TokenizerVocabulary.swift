@@ -23,6 +23,12 @@ public struct TokenizerVocabulary: TokenVocabulary {
         return Array(ids.dropFirst(newline.count))
     }
 
+    /// Behind a newline for the same reason as `encode` (SentencePiece drops the first token's space).
+    public func decode(_ ids: [Int32]) -> String {
+        guard tokenizer.addsSpacePrefix, !ids.isEmpty else { return tokenizer.decode(ids) }
+        return String(tokenizer.decode(newline + ids).dropFirst())
+    }
+
     public func tokenID(forText text: String) -> Int32? { tokenizer.tokenID(forText: text) }
 
     public func tokenText(_ id: Int32) -> String? {

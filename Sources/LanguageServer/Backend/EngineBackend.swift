@@ -115,7 +115,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         }
         let generated = attempt.text
         let middle = input.mode == .docstring
-            ? Self.docstringBody(generated, stops: plan.prompt.stopStrings + input.stop)
+            ? Self.docstringBody(String(plan.middle(inGenerated: generated)), stops: plan.prompt.stopStrings + input.stop)
             : edit?.text ?? ""
         let output = CompletionOutput(
             middle: middle, replacedCharactersAfterCursor: edit?.replacedCharactersAfterCursor,
@@ -137,7 +137,8 @@ extension EngineBackend {
         do {
             let result = try engineLock.withLock {
                 try session.generate(prompt: plan.prompt.tokens + after.tokens, maxTokens: input.maxNewTokens,
-                                     stop: plan.prompt.stopTokens, excludingFirst: excluding) { token, text in
+                                     stop: plan.prompt.stopTokens, excludingFirst: excluding,
+                                     startingWith: Array(plan.requiredStart.dropFirst(after.pieces.joined().utf8.count))) { token, text in
                     attempt.append(token, text)
                     if isCancelled() || plan.shouldStop(generatedSoFar: attempt.text) { return .stop }
                     // Past the time limit, finish at a line boundary rather than mid-line.

@@ -62,7 +62,8 @@ struct FIMBatch: ParsableCommand {
             if request.pieces == nil {
                 if session == nil { session = try Session(model: llama, options: SessionOptions(threads: engine.threads)) }
                 let result: GenerationResult = try session!.generate(prompt: plan.prompt.tokens, maxTokens: maxTokens,
-                                                   stop: plan.prompt.stopTokens) { _, text in
+                                                   stop: plan.prompt.stopTokens,
+                                                   startingWith: plan.requiredStart) { _, text in
                     pieces.append(text)
                     return .continue
                 }
