@@ -10,6 +10,7 @@ time, waiting for each answer as an editor with automatic triggers does: didChan
 inlineCompletion. Reports latency percentiles over all keystrokes and over those where the model ran
 (the others were answered from the completion already shown), and the share of prompt tokens the
 engine reused from its KV cache when one character was typed (from `infill/status` totals).
+Single-line completions by default (`--multiline auto` for the editor default).
 
 With --backend llamacpp the same keystrokes go to llama-cpp-python (its prompt prefix cache on), with
 the same prompt layout and budget as Infill builds (file tokens 1536, suffix at most a quarter, the
@@ -54,7 +55,7 @@ def run_infill(args, text):
     if args.threads:
         argv += ["--threads", str(args.threads)]
     client = LSPClient(argv)
-    client.initialize({})
+    client.initialize({"multiline": args.multiline})
     uri = "file://" + os.path.abspath(args.file)
     client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
     rows = []
@@ -135,9 +136,15 @@ def main():
     ap.add_argument("--file", default=textwrap.__file__)
     ap.add_argument("--lines", type=int, default=4)
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--multiline", default="never", choices=["never", "auto", "always"],
+                    help="Infill's line policy (the latency goal is for single-line completions)")
+    ap.add_argument("--verbose", action="store_true", help="one line per keystroke on stderr")
     args = ap.parse_args()
     text = open(args.file).read()
     rows = (run_infill if args.backend == "infill" else run_llamacpp)(args, text)
+    if args.verbose:
+        for r in rows:
+            print(json.dumps({k: round(v) if isinstance(v, float) else v for k, v in r.items()}), file=sys.stderr)
     ran = [r for r in rows if r["model_ran"]]
     typed = [r for r in ran if not r["first"]]  # one character typed on the same line
     share = lambda rs: round(sum(r["reused"] for r in rs) / max(1, sum(r["prompt"] for r in rs)), 3)  # noqa: E731

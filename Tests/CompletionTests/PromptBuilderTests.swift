@@ -100,7 +100,7 @@ final class PromptBuilderTests: XCTestCase {
     func testTypingKeepsTheStablePartOfThePromptForKVReuse() throws {
         let text = (0..<400).map { "let value\($0) = compute(\($0))\n" }.joined()
         let other = ContextFile(path: "Sources/Other.swift", text: "struct Other {}\n")
-        let builder = try builder(budget: PromptBudget(fileTokens: 2048, extraContextTokens: 256, prefixLineGranularity: 16))
+        let builder = try builder(budget: PromptBudget(fileTokens: 2048, extraContextTokens: 256, prefixLineGranularity: 1))
         var shared: [Double] = []
         var previous: [Int32]? = nil
         var document = text
@@ -115,8 +115,8 @@ final class PromptBuilderTests: XCTestCase {
             }
             previous = prompt.tokens
         }
-        let mean = shared.reduce(0, +) / Double(shared.count)
-        XCTAssertGreaterThan(mean, 0.9, "share of prompt tokens reused per keystroke: \(mean)")
+        // Everything but the typed line's last tokens: the cut of a prefix that does not fit stays put.
+        XCTAssertGreaterThan(shared.min() ?? 0, 0.98, "share of prompt tokens reused per keystroke: \(shared)")
     }
 
     func testQwenRepositoryLayoutPutsOtherFilesFirst() throws {

@@ -45,18 +45,22 @@ public struct PromptBuilder: Sendable {
         // The cursor line's text left of the cursor: at the end of the prefix, or after the middle
         // token (see `FIMFormat.cursorLineInMiddle`).
         let lineStart = request.prefix.lastIndex(of: "\n").map { request.prefix.index(after: $0) } ?? request.prefix.startIndex
+        let cursorLine = request.prefix[lineStart...]
         let lineInMiddle = order == .psm && tokens.format.cursorLineInMiddle && tokens.middle != nil
-            && lineStart < request.prefix.endIndex
-        let middleStart = lineInMiddle ? request.prefix[lineStart...] : ""
-        let (middleStartIDs, healedText) = Self.healed(String(middleStart), vocabulary: vocabulary)
-        let prefixBudget = max(0, budget.fileTokens - suffixIDs.count - middleStartIDs.count)
+        let (middleStartIDs, healedText) = lineInMiddle ? Self.healed(String(cursorLine), vocabulary: vocabulary) : ([], "")
+        // The cursor line is charged in steps of 64 tokens, rounded down, so typing on a line (or
+        // accepting a completion on it) leaves the prefix's first line, and with it the KV cache,
+        // where it is. The prompt may pass the file budget by less than a step.
+        let lineStep = 64
+        let cursorLineCost = count(cursorLine) / lineStep * lineStep
+        let prefixBudget = max(0, budget.fileTokens - suffixIDs.count - cursorLineCost)
         let (keptBody, dropped) = LineSlicing.keepTail(
-            of: lineInMiddle ? String(request.prefix[..<lineStart]) : request.prefix, budget: prefixBudget,
+            of: String(request.prefix[..<lineStart]), budget: prefixBudget,
             granularity: budget.prefixLineGranularity, count: count)
-        let keptPrefix = String(keptBody) + middleStart
+        let keptPrefix = String(keptBody) + cursorLine
 
-        let (contextIDs, contextText) = contextPart(request, vocabulary: vocabulary)
-        let prefixText = contextText + String(keptBody)
+                let (contextIDs, contextText) = contextPart(request, vocabulary: vocabulary)
+        let prefixText = contextText + String(keptBody) + (lineInMiddle ? "" : cursorLine)
         let prefixIDs = vocabulary.encode(tokens.format.prefixLeadingSpace ? " " + prefixText : prefixText)
 
         var ids: [Int32] = []
