@@ -117,6 +117,7 @@ public final class Session {
     public func evaluate(_ prompt: [Int32]) throws -> Int {
         try validate(prompt, extraRoom: 0)
         var reuse = commonPrefix(cachedTokens, prompt)
+        reuse += reuseAfterRemovedText(prompt, from: reuse)
         if reuse == prompt.count { reuse -= 1 }  // the last position must run to produce logits
         cachedTokens.removeSubrange(reuse...)
         var start = reuse
@@ -202,6 +203,29 @@ public final class Session {
         stats.generatedTokens = generated.count
         return GenerationResult(tokens: generated, finishReason: reason, stats: stats)
     }
+
+    /// When the prompt drops text the cache holds at `start` (a prompt whose first lines were cut as
+    /// the document grew) and goes on as the cache does, moves the cache's entries after the dropped
+    /// text to `start` and returns how many now match; 0 when no run of at least
+    /// `minimumMovedTokens` follows. Far cheaper than running them again (llama.cpp's context shift).
+    private func reuseAfterRemovedText(_ prompt: [Int32], from start: Int) -> Int {
+        let probe = 16
+        guard start > 0, start + probe <= prompt.count, start + probe < cachedTokens.count else { return 0 }
+        let wanted = prompt[start..<(start + probe)]
+        var source = start + 1
+        while source + probe <= cachedTokens.count, cachedTokens[source..<(source + probe)] != wanted { source += 1 }
+        guard source + probe <= cachedTokens.count else { return 0 }
+        var length = probe
+        while start + length < prompt.count, source + length < cachedTokens.count,
+              prompt[start + length] == cachedTokens[source + length] { length += 1 }
+        guard length >= Self.minimumMovedTokens else { return 0 }
+        transformer.moveCache(from: source, to: start, count: length)
+        cachedTokens.replaceSubrange(start..., with: cachedTokens[source..<(source + length)])
+        return length
+    }
+
+    /// Shorter runs are run again: moving them would save little and keep stale context.
+    static let minimumMovedTokens = 64
 
     /// Sets every logit outside `allowed` to -inf; false when none of `allowed` is left finite.
     private func keepOnly(_ allowed: [Int32]) -> Bool {

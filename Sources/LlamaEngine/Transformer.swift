@@ -104,6 +104,41 @@ final class Transformer: @unchecked Sendable {
         }
     }
 
+    /// Moves the cached keys and values of positions `source..<source+count` to `destination...`
+    /// (earlier), turning each key by the position change (RoPE: R(p + d) = R(d)·R(p)), so text the
+    /// cache holds can be reused after text before it was removed. The moved entries keep what they
+    /// attended to before (the removed text included): close to, not equal to, a fresh run.
+    func moveCache(from source: Int, to destination: Int, count: Int) {
+        precondition(destination < source && source + count <= state.contextLength)
+        guard count > 0 else { return }
+        computeRopeTables(startPos: destination - source, count: 1)
+        let kvDim = config.kvDim, headDim = config.headDim, s = state
+        pool.parallelFor(config.layerCount) { layer in
+            let key = UnsafeMutablePointer<Float>.allocate(capacity: kvDim)
+            defer { key.deallocate() }
+            for p in 0..<count {
+                let from = self.cacheOffset(layer: layer, position: source + p)
+                let to = self.cacheOffset(layer: layer, position: destination + p)
+                switch s.kvType {
+                case .f32:
+                    let keys = s.keyCache.assumingMemoryBound(to: Float.self)
+                    let values = s.valueCache.assumingMemoryBound(to: Float.self)
+                    key.update(from: keys + from, count: kvDim)
+                    (values + to).update(from: values + from, count: kvDim)
+                    for h in 0..<self.config.kvHeadCount { self.applyRope(key + h * headDim, row: 0) }
+                    (keys + to).update(from: key, count: kvDim)
+                case .f16:
+                    let keys = s.keyCache.assumingMemoryBound(to: Float16.self)
+                    let values = s.valueCache.assumingMemoryBound(to: Float16.self)
+                    for i in 0..<kvDim { key[i] = Float(keys[from + i]) }
+                    (values + to).update(from: values + from, count: kvDim)
+                    for h in 0..<self.config.kvHeadCount { self.applyRope(key + h * headDim, row: 0) }
+                    for i in 0..<kvDim { keys[to + i] = Float16(key[i]) }
+                }
+            }
+        }
+    }
+
     @inline(__always)
     private func applyRope(_ v: UnsafeMutablePointer<Float>, row: Int) {
         let half = config.ropeDimensions / 2

@@ -135,6 +135,45 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(impossible.finishReason, .noAllowedToken)
     }
 
+    /// A prompt whose start lost text the cache holds (the first lines cut as a document grows)
+    /// reuses the cached text after it: moved up, keys turned to their new positions. Layer 0's keys
+    /// and values depend only on token and position, so there the move must equal a fresh run.
+    func testTextAfterRemovedTextIsMovedNotRunAgain() throws {
+        for kvType in KVCacheType.allCases {
+            var shape = TinyModel.Shape()
+            shape.context = 256
+            let s = try session(shape, options: SessionOptions(kvCacheType: kvType))
+            let removed = (0..<40).map { Int32(3 + $0 % 47) }
+            let kept = (0..<90).map { Int32(3 + ($0 * 7) % 47) }
+            try s.evaluate([1] + removed + kept + [5, 6])
+            XCTAssertEqual(try s.evaluate([1] + kept + [9, 10, 11]), 1 + kept.count, "\(kvType)")
+            let moved = layerZeroCache(s, positions: 1 + kept.count)
+            s.reset()
+            try s.evaluate([1] + kept + [9, 10, 11])
+            let fresh = layerZeroCache(s, positions: 1 + kept.count)
+            assertClose(moved.keys, fresh.keys, tolerance: kvType == .f16 ? 8e-3 : 1e-5)  // f16: rounded twice
+            XCTAssertEqual(moved.values, fresh.values)
+
+            // A short run after the removed text is run again instead.
+            let short = (0..<20).map { Int32(4 + ($0 * 5) % 46) }  // removed starts with 3
+            try s.evaluate([1] + removed + short + [5])
+            XCTAssertEqual(try s.evaluate([1] + short + [5]), 1)
+        }
+    }
+
+    private func layerZeroCache(_ s: Session, positions: Int) -> (keys: [Float], values: [Float]) {
+        let n = positions * s.model.config.kvDim, state = s.transformer.state
+        switch state.kvType {
+        case .f32:
+            return (Array(UnsafeBufferPointer(start: state.keyCache.assumingMemoryBound(to: Float.self), count: n)),
+                    Array(UnsafeBufferPointer(start: state.valueCache.assumingMemoryBound(to: Float.self), count: n)))
+        case .f16:
+            let keys = UnsafeBufferPointer(start: state.keyCache.assumingMemoryBound(to: Float16.self), count: n)
+            let values = UnsafeBufferPointer(start: state.valueCache.assumingMemoryBound(to: Float16.self), count: n)
+            return (keys.map(Float.init), values.map(Float.init))
+        }
+    }
+
     func testPromptBeyondContextIsAnError() throws {
         let s = try session()  // context 64
         let long = [Int32](repeating: 3, count: 64)
