@@ -27,6 +27,7 @@ public enum Trimmer {
         ("repeatedLines", Trim.cutRepeatedLines),
         ("suffixOverlap", Trim.removeSuffixOverlap),
         ("unreachableCode", Trim.unreachableCode),
+        ("danglingHeader", Trim.danglingHeader),
         ("trailingWhitespace", Trim.trailingWhitespace),
         ("lineInsertion", Trim.lineInsertion),
     ]
