@@ -206,22 +206,36 @@ public final class Session {
 
     /// When the prompt drops text the cache holds at `start` (a prompt whose first lines were cut as
     /// the document grew) and goes on as the cache does, moves the cache's entries after the dropped
-    /// text to `start` and returns how many now match; 0 when no run of at least
-    /// `minimumMovedTokens` follows. Far cheaper than running them again (llama.cpp's context shift).
+    /// text to their new positions and returns how many prompt tokens from `start` on are now cached;
+    /// 0 when no run of at least `minimumMovedTokens` follows. Far cheaper than running them again
+    /// (llama.cpp's context shift). The first tokens after the cut may be spelled differently than in
+    /// the cache (a line break merges with the text before it), so up to `maximumBridge` of them are
+    /// run afresh in front of the moved run.
     private func reuseAfterRemovedText(_ prompt: [Int32], from start: Int) -> Int {
-        let probe = 16
-        guard start > 0, start + probe <= prompt.count, start + probe < cachedTokens.count else { return 0 }
-        let wanted = prompt[start..<(start + probe)]
-        var source = start + 1
-        while source + probe <= cachedTokens.count, cachedTokens[source..<(source + probe)] != wanted { source += 1 }
-        guard source + probe <= cachedTokens.count else { return 0 }
-        var length = probe
-        while start + length < prompt.count, source + length < cachedTokens.count,
-              prompt[start + length] == cachedTokens[source + length] { length += 1 }
-        guard length >= Self.minimumMovedTokens else { return 0 }
-        transformer.moveCache(from: source, to: start, count: length)
-        cachedTokens.replaceSubrange(start..., with: cachedTokens[source..<(source + length)])
-        return length
+        let probe = 16, maximumBridge = 4
+        guard start > 0 else { return 0 }
+        for bridge in 0...maximumBridge {
+            let destination = start + bridge
+            guard destination + probe <= prompt.count else { return 0 }
+            let wanted = prompt[destination..<(destination + probe)]
+            var source = destination + 1
+            while source + probe <= cachedTokens.count, cachedTokens[source..<(source + probe)] != wanted { source += 1 }
+            guard source + probe <= cachedTokens.count else { continue }
+            var length = probe
+            while destination + length < prompt.count, source + length < cachedTokens.count,
+                  prompt[destination + length] == cachedTokens[source + length] { length += 1 }
+            guard length >= Self.minimumMovedTokens else { continue }
+            transformer.moveCache(from: source, to: destination, count: length)
+            if bridge > 0 {
+                // Causal attention: the bridge sees only what is before it, so it can run after the move.
+                prompt.withUnsafeBufferPointer { all in
+                    transformer.forward(UnsafeBufferPointer(rebasing: all[start..<destination]), startPos: start, logits: .last)
+                }
+            }
+            cachedTokens.replaceSubrange(start..., with: prompt[start..<(destination + length)])
+            return bridge + length
+        }
+        return 0
     }
 
     /// Shorter runs are run again: moving them would save little and keep stale context.

@@ -154,6 +154,15 @@ final class SessionTests: XCTestCase {
             assertClose(moved.keys, fresh.keys, tolerance: kvType == .f16 ? 8e-3 : 1e-5)  // f16: rounded twice
             XCTAssertEqual(moved.values, fresh.values)
 
+            // The first token after the cut spelled differently (a line break merged with the text
+            // before it): run afresh, the rest moved.
+            try s.evaluate([1] + removed + kept + [5, 6])
+            XCTAssertEqual(try s.evaluate([1, 50 - 1] + kept.dropFirst() + [9, 10, 11]), 1 + kept.count, "\(kvType) bridge")
+            let bridged = layerZeroCache(s, positions: 1 + kept.count)
+            s.reset()
+            try s.evaluate([1, 50 - 1] + kept.dropFirst() + [9, 10, 11])
+            assertClose(bridged.keys, layerZeroCache(s, positions: 1 + kept.count).keys, tolerance: kvType == .f16 ? 8e-3 : 1e-5)
+
             // A short run after the removed text is run again instead.
             let short = (0..<20).map { Int32(4 + ($0 * 5) % 46) }  // removed starts with 3
             try s.evaluate([1] + removed + short + [5])

@@ -60,6 +60,10 @@ extension Trim {
         let below = context.nextCodeLine(tabSize: tabSize)?.width ?? 0
         let topLevel = topLevelFloor(reference)
         guard below > 0 else { return topLevel }
+        // Code below deeper than the middle's first line is the body of a header the middle has yet
+        // to write, often after dips to outer levels (`return []` under an `if`, then the loop whose
+        // body is below): while streaming that cannot be ruled out, so only column 0 stops it.
+        if streaming, below > reference { return topLevel }
         guard streaming || (context.endedByModel && !context.truncated) else { return reference }
         // A middle that ends with a header whose body is the code below bridged the hole by its
         // structure: its dips to outer levels on the way (`elif`, the next loop) are part of it.
