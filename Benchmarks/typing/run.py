@@ -7,7 +7,7 @@
 Takes a real source file (default: the Python standard library's textwrap.py, about 500 lines), picks
 lines in its second half, blanks each (keeping its indentation) and retypes it one character at a
 time, waiting for each answer as an editor with automatic triggers does: didChange (incremental) then
-inlineCompletion. Reports latency percentiles over all keystrokes and over those where the model ran
+inlineCompletion, after one untimed warm-up request (warm: model loaded, the file in the KV cache). Reports latency percentiles over all keystrokes and over those where the model ran
 (the others were answered from the completion already shown), and the share of prompt tokens the
 engine reused from its KV cache when one character was typed (from `infill/status` totals).
 Single-line completions by default (`--multiline auto` for the editor default).
@@ -50,16 +50,28 @@ def keystrokes(text, n_lines):
             yield doc, i, k, body[k - 1], k == indent + 1
 
 
+def warmup_position(text, n_lines):
+    """The end of the first typed line in the untouched file: one untimed request there first, so the
+    timings are warm (model loaded, the file in the KV cache), as in an editor after its first request."""
+    _, line, _, _, _ = next(keystrokes(text, n_lines))
+    return line, len(text.split("\n")[line])
+
+
 def run_infill(args, text):
     argv = [os.path.join(ROOT, ".build", "release", "infill"), "lsp", "--model", args.model]
     if args.threads:
         argv += ["--threads", str(args.threads)]
-    client = LSPClient(argv)
+    client = LSPClient(argv, stderr=open(args.server_log, "w") if args.server_log else None)
     client.initialize({"multiline": args.multiline})
+    if args.server_log:  # every generation (precomputes too) in the log
+        client.notify("$/setTrace", {"value": "verbose"})
     uri = "file://" + os.path.abspath(args.file)
     client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
     rows = []
     version = 1
+    line, ch = warmup_position(text, args.lines)
+    client.request("textDocument/inlineCompletion", {"textDocument": {"uri": uri},
+                   "position": {"line": line, "character": ch}, "context": {"triggerKind": 2}})
     before = client.request("infill/status", {})
     for doc, line, ch, typed, first in keystrokes(text, args.lines):
         version += 1
@@ -93,7 +105,8 @@ def run_llamacpp(args, text):
     count = lambda s: len(llm.tokenize(s.encode(), add_bos=False, special=False))  # noqa: E731
     rows = []
     previous = []
-    for doc, line, ch, _, first in keystrokes(text, args.lines):
+    warm_line, warm_ch = warmup_position(text, args.lines)
+    for doc, line, ch, _, first in [(text, warm_line, warm_ch, "", None)] + list(keystrokes(text, args.lines)):
         lines = doc.split("\n")
         cursor_line = lines[line][:ch]
         suffix_lines = [lines[line][ch:]] + lines[line + 1:]
@@ -105,7 +118,7 @@ def run_llamacpp(args, text):
             kept_suffix.append(s)
             used += n
         body = lines[:line]
-        start, budget = len(body), 1536 - used - count(cursor_line)
+        start, budget = len(body), 1536 - used - count(cursor_line) // 64 * 64
         total = 0
         while start > 0 and total + count(body[start - 1] + "\n") <= budget:
             start -= 1
@@ -123,8 +136,9 @@ def run_llamacpp(args, text):
             if tok in stop or len(out) >= 64 or (b"\n" in llm.detokenize([tok]) and out):
                 break
             out.append(tok)
-        rows.append({"ms": (time.perf_counter() - t0) * 1000, "model_ran": True, "prompt": len(toks),
-                     "reused": common, "first": first})
+        if first is not None:  # not the warm-up
+            rows.append({"ms": (time.perf_counter() - t0) * 1000, "model_ran": True, "prompt": len(toks),
+                         "reused": common, "first": first})
         previous = toks + out
     return rows
 
@@ -139,6 +153,7 @@ def main():
     ap.add_argument("--multiline", default="never", choices=["never", "auto", "always"],
                     help="Infill's line policy (the latency goal is for single-line completions)")
     ap.add_argument("--verbose", action="store_true", help="one line per keystroke on stderr")
+    ap.add_argument("--server-log", default="", help="the server's stderr (its log) to this file")
     args = ap.parse_args()
     text = open(args.file).read()
     rows = (run_infill if args.backend == "infill" else run_llamacpp)(args, text)

@@ -116,10 +116,7 @@ public final class Session {
     @discardableResult
     public func evaluate(_ prompt: [Int32]) throws -> Int {
         try validate(prompt, extraRoom: 0)
-        var reuse = commonPrefix(cachedTokens, prompt)
-        reuse += reuseAfterRemovedText(prompt, from: reuse)
-        if reuse == prompt.count { reuse -= 1 }  // the last position must run to produce logits
-        cachedTokens.removeSubrange(reuse...)
+        let reuse = reuseCache(for: prompt)
         var start = reuse
         let batch = transformer.state.maxBatch
         prompt.withUnsafeBufferPointer { all in
@@ -204,42 +201,74 @@ public final class Session {
         return GenerationResult(tokens: generated, finishReason: reason, stats: stats)
     }
 
-    /// When the prompt drops text the cache holds at `start` (a prompt whose first lines were cut as
-    /// the document grew) and goes on as the cache does, moves the cache's entries after the dropped
-    /// text to their new positions and returns how many prompt tokens from `start` on are now cached;
-    /// 0 when no run of at least `minimumMovedTokens` follows. Far cheaper than running them again
-    /// (llama.cpp's context shift). The first tokens after the cut may be spelled differently than in
-    /// the cache (a line break merges with the text before it), so up to `maximumBridge` of them are
-    /// run afresh in front of the moved run.
-    private func reuseAfterRemovedText(_ prompt: [Int32], from start: Int) -> Int {
-        let probe = 16, maximumBridge = 4
-        guard start > 0 else { return 0 }
-        for bridge in 0...maximumBridge {
-            let destination = start + bridge
-            guard destination + probe <= prompt.count else { return 0 }
-            let wanted = prompt[destination..<(destination + probe)]
-            var source = destination + 1
-            while source + probe <= cachedTokens.count, cachedTokens[source..<(source + probe)] != wanted { source += 1 }
-            guard source + probe <= cachedTokens.count else { continue }
-            var length = probe
-            while destination + length < prompt.count, source + length < cachedTokens.count,
-                  prompt[destination + length] == cachedTokens[source + length] { length += 1 }
-            guard length >= Self.minimumMovedTokens else { continue }
-            transformer.moveCache(from: source, to: destination, count: length)
-            if bridge > 0 {
-                // Causal attention: the bridge sees only what is before it, so it can run after the move.
-                prompt.withUnsafeBufferPointer { all in
-                    transformer.forward(UnsafeBufferPointer(rebasing: all[start..<destination]), startPos: start, logits: .last)
+    /// Makes the cache hold as much of the start of `prompt` as it can offer: the common prefix, then
+    /// text the cache holds at other positions (see `placeMovedText`). Returns how many tokens that is,
+    /// less than `prompt.count` (the last position must run to produce logits); the cache holds
+    /// exactly those afterwards. Chunked prefill calls this before its first chunk, which alone would
+    /// be too short to find moved text in.
+    @discardableResult
+    public func reuseCache(for prompt: [Int32]) -> Int {
+        guard !prompt.isEmpty, prompt.allSatisfy({ $0 >= 0 && Int($0) < model.config.vocabSize }),
+              prompt.count <= contextLength else { cachedTokens.removeAll(); return 0 }
+        var reuse = commonPrefix(cachedTokens, prompt)
+        reuse = placeMovedText(prompt, from: reuse)
+        reuse = min(reuse, prompt.count - 1)
+        cachedTokens.removeSubrange(reuse...)
+        return reuse
+    }
+
+    /// Past the common prefix (`start`), a new prompt often holds text the cache has at other
+    /// positions: lines cut from the prompt's start, lines that moved from the suffix into the prefix
+    /// as the cursor went down, the suffix after them. Runs of at least `minimumMovedTokens` are
+    /// moved to their new positions (llama.cpp's cache reuse by KV shifting) and the tokens between
+    /// them are run; causal attention lets those run after the moves. Returns the prompt tokens now
+    /// cached from the start (`start` when nothing moved).
+    private func placeMovedText(_ prompt: [Int32], from start: Int) -> Int {
+        let window = 16
+        guard start > 0, prompt.count - start >= Self.minimumMovedTokens,
+              cachedTokens.count - start >= Self.minimumMovedTokens else { return start }
+        func key(_ tokens: ArraySlice<Int32>) -> Int {
+            var hasher = Hasher()
+            for token in tokens { hasher.combine(token) }
+            return hasher.finalize()
+        }
+        var sources: [Int: [Int]] = [:]
+        for j in start...(cachedTokens.count - window) { sources[key(cachedTokens[j..<(j + window)]), default: []].append(j) }
+
+        var moves: [CacheMove] = [], gaps: [Range<Int>] = []
+        var i = start, gapStart = start
+        while i + window <= prompt.count, moves.count < transformer.state.maxBatch {
+            var best = (source: 0, length: 0)
+            for j in sources[key(prompt[i..<(i + window)])] ?? [] {
+                var length = 0
+                while i + length < prompt.count, j + length < cachedTokens.count,
+                      prompt[i + length] == cachedTokens[j + length] { length += 1 }
+                if length > best.length { best = (j, length) }
+            }
+            guard best.length >= Self.minimumMovedTokens else { i += 1; continue }
+            if gapStart < i { gaps.append(gapStart..<i) }
+            moves.append(CacheMove(source: best.source, destination: i, count: best.length))
+            i += best.length
+            gapStart = i
+        }
+        guard let last = moves.last else { return start }
+        transformer.moveCache(moves)
+        let batch = transformer.state.maxBatch
+        prompt.withUnsafeBufferPointer { all in
+            for gap in gaps {
+                for chunk in stride(from: gap.lowerBound, to: gap.upperBound, by: batch) {
+                    let end = min(gap.upperBound, chunk + batch)
+                    transformer.forward(UnsafeBufferPointer(rebasing: all[chunk..<end]), startPos: chunk, logits: .last)
                 }
             }
-            cachedTokens.replaceSubrange(start..., with: prompt[start..<(destination + length)])
-            return bridge + length
         }
-        return 0
+        let reused = last.destination + last.count
+        cachedTokens = Array(prompt[..<reused])
+        return reused
     }
 
     /// Shorter runs are run again: moving them would save little and keep stale context.
-    static let minimumMovedTokens = 64
+    static let minimumMovedTokens = 48
 
     /// Sets every logit outside `allowed` to -inf; false when none of `allowed` is left finite.
     private func keepOnly(_ allowed: [Int32]) -> Bool {

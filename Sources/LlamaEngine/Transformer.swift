@@ -91,49 +91,51 @@ final class Transformer: @unchecked Sendable {
 
     /// cos/sin of every rotated pair for each batch row, computed as llama.cpp does (theta multiplied
     /// up in f32 from the position), so the rotation matches it to the last bit where possible.
-    private func computeRopeTables(startPos: Int, count: Int) {
+    /// Rows `row..<row+count` of the RoPE tables: the angles of positions `startPos...`.
+    private func computeRopeTables(startPos: Int, count: Int, row: Int = 0) {
         let half = config.ropeDimensions / 2
         let thetaScale = powf(config.ropeBase, -2 / Float(config.ropeDimensions))
         for b in 0..<count {
             var theta = Float(startPos + b)
             for i in 0..<half {
-                state.ropeCos[b * half + i] = cosf(theta)
-                state.ropeSin[b * half + i] = sinf(theta)
+                state.ropeCos[(row + b) * half + i] = cosf(theta)
+                state.ropeSin[(row + b) * half + i] = sinf(theta)
                 theta *= thetaScale
             }
         }
     }
 
-    /// Moves the cached keys and values of positions `source..<source+count` to `destination...`
-    /// (earlier), turning each key by the position change (RoPE: R(p + d) = R(d)·R(p)), so text the
-    /// cache holds can be reused after text before it was removed. The moved entries keep what they
-    /// attended to before (the removed text included): close to, not equal to, a fresh run.
-    func moveCache(from source: Int, to destination: Int, count: Int) {
-        precondition(destination < source && source + count <= state.contextLength)
-        guard count > 0 else { return }
-        computeRopeTables(startPos: destination - source, count: 1)
-        let kvDim = config.kvDim, headDim = config.headDim, s = state
+    /// Places runs of cached positions elsewhere in the cache, turning each key by its position change
+    /// (RoPE: R(p + d) = R(d)·R(p)), so text the cache holds can be reused where a new prompt has it
+    /// (lines added or cut before it). Every source is read before any destination is written, so
+    /// runs may overlap one another. The moved entries keep what they attended to before: close to,
+    /// not equal to, a fresh run.
+    func moveCache(_ moves: [CacheMove]) {
+        let moves = moves.filter { $0.count > 0 && $0.source != $0.destination }
+        guard !moves.isEmpty else { return }
+        precondition(moves.count <= state.maxBatch, "one RoPE row per move")
+        precondition(moves.allSatisfy { max($0.source, $0.destination) + $0.count <= state.contextLength })
+        for (row, move) in moves.enumerated() { computeRopeTables(startPos: move.destination - move.source, count: 1, row: row) }
+        let kvDim = config.kvDim, headDim = config.headDim, kvHeads = config.kvHeadCount
+        let total = moves.reduce(0) { $0 + $1.count }
         pool.parallelFor(config.layerCount) { layer in
-            let key = UnsafeMutablePointer<Float>.allocate(capacity: kvDim)
-            defer { key.deallocate() }
-            for p in 0..<count {
-                let from = self.cacheOffset(layer: layer, position: source + p)
-                let to = self.cacheOffset(layer: layer, position: destination + p)
-                switch s.kvType {
-                case .f32:
-                    let keys = s.keyCache.assumingMemoryBound(to: Float.self)
-                    let values = s.valueCache.assumingMemoryBound(to: Float.self)
-                    key.update(from: keys + from, count: kvDim)
-                    (values + to).update(from: values + from, count: kvDim)
-                    for h in 0..<self.config.kvHeadCount { self.applyRope(key + h * headDim, row: 0) }
-                    (keys + to).update(from: key, count: kvDim)
-                case .f16:
-                    let keys = s.keyCache.assumingMemoryBound(to: Float16.self)
-                    let values = s.valueCache.assumingMemoryBound(to: Float16.self)
-                    for i in 0..<kvDim { key[i] = Float(keys[from + i]) }
-                    (values + to).update(from: values + from, count: kvDim)
-                    for h in 0..<self.config.kvHeadCount { self.applyRope(key + h * headDim, row: 0) }
-                    for i in 0..<kvDim { keys[to + i] = Float16(key[i]) }
+            let keys = UnsafeMutablePointer<Float>.allocate(capacity: total * kvDim)
+            let values = UnsafeMutablePointer<Float>.allocate(capacity: total * kvDim)
+            defer { keys.deallocate(); values.deallocate() }
+            var row = 0
+            for move in moves {
+                for p in 0..<move.count {
+                    self.loadKV(layer: layer, position: move.source + p, key: keys + row * kvDim, value: values + row * kvDim)
+                    row += 1
+                }
+            }
+            row = 0
+            for (index, move) in moves.enumerated() {
+                for p in 0..<move.count {
+                    let key = keys + row * kvDim
+                    for h in 0..<kvHeads { self.applyRope(key + h * headDim, row: index) }
+                    self.storeKV(layer: layer, position: move.destination + p, key: key, value: values + row * kvDim)
+                    row += 1
                 }
             }
         }
@@ -175,6 +177,19 @@ final class Transformer: @unchecked Sendable {
             let k = state.keyCache.assumingMemoryBound(to: Float16.self) + offset
             let v = state.valueCache.assumingMemoryBound(to: Float16.self) + offset
             for i in 0..<n { k[i] = Float16(key[i]); v[i] = Float16(value[i]) }
+        }
+    }
+
+    private func loadKV(layer: Int, position: Int, key: UnsafeMutablePointer<Float>, value: UnsafeMutablePointer<Float>) {
+        let offset = cacheOffset(layer: layer, position: position), n = config.kvDim
+        switch state.kvType {
+        case .f32:
+            key.update(from: state.keyCache.assumingMemoryBound(to: Float.self) + offset, count: n)
+            value.update(from: state.valueCache.assumingMemoryBound(to: Float.self) + offset, count: n)
+        case .f16:
+            let k = state.keyCache.assumingMemoryBound(to: Float16.self) + offset
+            let v = state.valueCache.assumingMemoryBound(to: Float16.self) + offset
+            for i in 0..<n { key[i] = Float(k[i]); value[i] = Float(v[i]) }
         }
     }
 
@@ -226,4 +241,11 @@ final class Transformer: @unchecked Sendable {
                        c: s.xb2 + h * headDim, ldc: dim)
         }
     }
+}
+
+/// Cached positions `source..<source+count` to be placed at `destination...`.
+struct CacheMove: Equatable {
+    var source: Int
+    var destination: Int
+    var count: Int
 }

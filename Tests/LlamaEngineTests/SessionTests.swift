@@ -135,10 +135,11 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(impossible.finishReason, .noAllowedToken)
     }
 
-    /// A prompt whose start lost text the cache holds (the first lines cut as a document grows)
-    /// reuses the cached text after it: moved up, keys turned to their new positions. Layer 0's keys
-    /// and values depend only on token and position, so there the move must equal a fresh run.
-    func testTextAfterRemovedTextIsMovedNotRunAgain() throws {
+    /// A prompt that holds cached text at other positions (its first lines cut as a document grows,
+    /// lines inserted before cached text) reuses that text: moved, keys turned to their new
+    /// positions. Layer 0's keys and values depend only on token and position, so there the move
+    /// must equal a fresh run.
+    func testCachedTextAtOtherPositionsIsMovedNotRunAgain() throws {
         for kvType in KVCacheType.allCases {
             var shape = TinyModel.Shape()
             shape.context = 256
@@ -162,6 +163,19 @@ final class SessionTests: XCTestCase {
             s.reset()
             try s.evaluate([1, 50 - 1] + kept.dropFirst() + [9, 10, 11])
             assertClose(bridged.keys, layerZeroCache(s, positions: 1 + kept.count).keys, tolerance: kvType == .f16 ? 8e-3 : 1e-5)
+
+            // Text inserted before cached text: the cached text moves later, the inserted text runs.
+            let head = (0..<60).map { Int32(3 + ($0 * 11) % 47) }, tail = (0..<70).map { Int32(3 + ($0 * 13) % 47) }
+            let inserted: [Int32] = [7, 8, 9, 10, 11, 12]
+            try s.evaluate([1] + head + tail + [5])
+            XCTAssertEqual(try s.evaluate([1] + head + inserted + tail + [5]), 1 + head.count + inserted.count + tail.count,
+                           "\(kvType) insertion")
+            let shifted = layerZeroCache(s, positions: 1 + head.count + inserted.count + tail.count)
+            s.reset()
+            try s.evaluate([1] + head + inserted + tail + [5])
+            let fresh2 = layerZeroCache(s, positions: 1 + head.count + inserted.count + tail.count)
+            assertClose(shifted.keys, fresh2.keys, tolerance: kvType == .f16 ? 8e-3 : 1e-5)
+            XCTAssertEqual(shifted.values, fresh2.values)
 
             // A short run after the removed text is run again instead.
             let short = (0..<20).map { Int32(4 + ($0 * 5) % 46) }  // removed starts with 3

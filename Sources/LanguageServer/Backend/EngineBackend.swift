@@ -216,7 +216,7 @@ extension EngineBackend {
     /// Brings the KV cache up to `prompt` 32 tokens at a time, so a request arriving meanwhile waits
     /// for one chunk rather than a whole prompt.
     private func prefillInChunks(_ prompt: [Int32], isCancelled: @Sendable () -> Bool) throws {
-        var end = engineLock.withLock { zip(session.cachedTokens, prompt).prefix { $0 == $1 }.count }
+        var end = engineLock.withLock { session.reuseCache(for: prompt) }
         while end < prompt.count - 1 {
             if isCancelled() { throw CancellationError() }
             end = min(prompt.count - 1, end + 32)

@@ -11,7 +11,7 @@ import LlamaEngine
 /// with the trimmed middle. Same prompt and trimming as the server's inline completion.
 ///
 /// in:  {"prefix": "...", "suffix": "...", "path": "a.py", "languageId": "python", "pieces": [...]?}
-/// out: {"pieces": [...], "finish": "stop"|"max", "middle": "..."|null, "promptTokens": N}
+/// out: {"pieces": [...], "finish": "stop"|"max", "middle": "..."|null, "promptTokens": N, "reusedTokens": N}
 struct FIMBatch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fim-batch",
@@ -40,6 +40,7 @@ struct FIMBatch: ParsableCommand {
         var finish: String
         var middle: String?
         var promptTokens: Int
+        var reusedTokens: Int
     }
 
     func run() throws {
@@ -59,6 +60,7 @@ struct FIMBatch: ParsableCommand {
                 path: request.path, language: request.languageId.flatMap { DocLanguage(languageID: $0) })
             var pieces = request.pieces ?? []
             var finish = request.finish ?? "stop"
+            var reused = 0
             if request.pieces == nil {
                 if session == nil { session = try Session(model: llama, options: SessionOptions(threads: engine.threads)) }
                 let result: GenerationResult = try session!.generate(prompt: plan.prompt.tokens, maxTokens: maxTokens,
@@ -68,6 +70,7 @@ struct FIMBatch: ParsableCommand {
                     return .continue
                 }
                 finish = result.finishReason == .maxTokens ? "max" : "stop"
+                reused = result.stats.reusedTokens
             }
             // The server's run, replayed: the streaming stop looks at the text after every token.
             var generated = ""
@@ -78,7 +81,8 @@ struct FIMBatch: ParsableCommand {
             }
             let edit = plan.edit(for: generated, truncated: !stoppedEarly && finish == "max",
                                  endedByModel: !stoppedEarly && finish == "stop")
-            let response = Response(pieces: pieces, finish: finish, middle: edit?.text, promptTokens: plan.prompt.tokens.count)
+            let response = Response(pieces: pieces, finish: finish, middle: edit?.text, promptTokens: plan.prompt.tokens.count,
+                                    reusedTokens: reused)
             FileHandle.standardOutput.write(try encoder.encode(response) + Data("\n".utf8))
         }
     }
