@@ -59,7 +59,7 @@ public struct PromptBuilder: Sendable {
             granularity: budget.prefixLineGranularity, count: count)
         let keptPrefix = String(keptBody) + cursorLine
 
-                let (contextIDs, contextText) = contextPart(request, vocabulary: vocabulary)
+        let (contextIDs, contextText) = contextPart(request, vocabulary: vocabulary)
         let prefixText = contextText + String(keptBody) + (lineInMiddle ? "" : cursorLine)
         let prefixIDs = vocabulary.encode(tokens.format.prefixLeadingSpace ? " " + prefixText : prefixText)
 

@@ -21,13 +21,21 @@ public struct StreamingStop: Sendable {
         if context.isSingleLine, Trim.singleLine(text, context).count < text.count { return true }
         if Trim.existingBodyCut(text, context, streaming: true) != nil { return true }
         if Trim.indentationCut(text, context, streaming: true) != nil { return true }
-        if Trim.repetitionCut(text, completeLinesOnly: true) != nil { return true }
-        // A complete middle line equal to the suffix's first line of code.
-        if let cut = Trim.suffixLineCut(text, context), text[cut...].contains("\n") { return true }
+        if Trim.repetitionCut(text, context, completeLinesOnly: true) != nil { return true }
+        // A complete middle line equal to the suffix's first line of code, once the line after it
+        // shows it is not another branch (`elif`) of the middle's own.
+        if let cut = Trim.suffixLineCut(text, context), Self.completeLines(after: cut, in: text) >= 2 { return true }
         // Inside a block, lines past the first stand only if the model ends them soon by itself.
         if Text.lines(text).count > Self.unprovenLineCap,
            Trim.unprovenLinesCut(text, context.assumingUnended) != nil { return true }
         return false
+    }
+}
+
+extension StreamingStop {
+    /// Complete lines of code (blank ones not counted) from `index` on.
+    static func completeLines(after index: String.Index, in text: String) -> Int {
+        Text.lines(String(text[index...])).dropLast().filter { !Text.isBlank($0) }.count
     }
 }
 

@@ -128,6 +128,12 @@ enum Text {
 
     static func isBlank<S: StringProtocol>(_ line: S) -> Bool { line.allSatisfy(isWhitespace) }
 
+    /// A line that holds only a comment (or a continuation line of a block comment).
+    static func isComment<S: StringProtocol>(_ line: S) -> Bool {
+        let code = line.drop(while: isWhitespace)
+        return ["#", "//", "/*", "--", "*"].contains { code.hasPrefix($0) }
+    }
+
     /// The first line of `text` with a non-whitespace character, found without splitting the rest
     /// (suffixes can be whole files and this runs between tokens).
     static func firstNonBlankLine(_ text: String) -> Substring? {

@@ -12,13 +12,9 @@ extension Trim {
               let next = context.nextCodeLine(tabSize: tabSize)
         else { return middle }
         let last = lines[lastIndex]
-        guard last.trimmingTrailingWhitespace().hasSuffix(":"), !isComment(last),
+        guard last.trimmingTrailingWhitespace().hasSuffix(":"), !Text.isComment(last),
               next.width <= Text.indentWidth(last, tabSize: tabSize)
         else { return middle }
         return String(middle[..<last.startIndex])
-    }
-
-    private static func isComment(_ line: Substring) -> Bool {
-        ["#", "//", "--", "/*", "*"].contains { line.trimmingWhitespace().hasPrefix($0) }
     }
 }

@@ -4,17 +4,22 @@ extension Trim {
     /// an end token otherwise fill the token limit with copies of the same lines. Blocks without a
     /// letter or digit (`}` `}` of nested scopes) are not loops.
     public static func cutRepeatedLines(_ middle: String, _ context: TrimContext) -> String {
-        guard let cut = repetitionCut(middle, completeLinesOnly: false) else { return middle }
+        guard let cut = repetitionCut(middle, context, completeLinesOnly: false) else { return middle }
         var kept = String(middle[..<cut])
         if kept.hasSuffix("\n") { kept.removeLast() }
         return kept
     }
 
     /// Start of the first repeated copy, if any.
-    static func repetitionCut(_ middle: String, completeLinesOnly: Bool) -> String.Index? {
+    static func repetitionCut(_ middle: String, _ context: TrimContext, completeLinesOnly: Bool) -> String.Index? {
         var lines = Text.lines(middle)
         if completeLinesOnly { lines.removeLast() }  // the last line may still be growing
-        let keys = lines.map { $0.trimmingWhitespace() }
+        // Indentation counts: the same lines one level out (`else: return False` of an outer `if`)
+        // are code, not a loop.
+        // The first line continues the cursor's line.
+        let keys = lines.enumerated().map { number, line in
+            (number == 0 ? String(context.lineBeforeCursor) : "") + line.trimmingTrailingWhitespace()
+        }
         var best: Int? = nil
         for period in 1...8 {
             let copies = period == 1 ? 3 : 2

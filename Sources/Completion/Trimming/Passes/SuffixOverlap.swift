@@ -73,7 +73,8 @@ extension Trim {
         let firstWhole = Text.isBlank(context.lineBeforeCursor) ? 0 : 1
         for (number, line) in lines.enumerated().dropFirst(firstWhole)
         where !Text.isBlank(line) && targets.contains(Text.squeezed(line))
-            && !(Text.squeezed(line) == targets.first && isBodyOfOwnHeader(line, lines[..<number], context, tabSize: tabSize)) {
+            && !(Text.squeezed(line) == targets.first && isBodyOfOwnHeader(line, lines[..<number], context, tabSize: tabSize))
+            && !isFollowedByOuterBranch(line, lines[(number + 1)...], tabSize: tabSize) {
             guard Text.squeezed(line) != targets.first,
                   let header = lines[..<number].last(where: { !Text.isBlank($0) }),
                   header.startIndex > middle.startIndex || firstWhole == 0,
@@ -95,6 +96,15 @@ extension Trim {
               let below = context.nextCodeLine(tabSize: tabSize) else { return false }
         let width = Text.indentWidth(line, tabSize: tabSize)
         return width > Text.indentWidth(header, tabSize: tabSize) && width > below.width
+    }
+
+    /// Whether the middle's next line of code after `line` is another branch (`elif`, `else`,
+    /// `except`) one level out: then `line` ends a branch of the middle's own (`append(c)` under
+    /// `if c == '('`, then `elif c == ')'`) and only reads like the code below.
+    private static func isFollowedByOuterBranch(_ line: Substring, _ after: ArraySlice<Substring>, tabSize: Int) -> Bool {
+        guard let next = after.first(where: { !Text.isBlank($0) }) else { return false }
+        return Text.indentWidth(next, tabSize: tabSize) < Text.indentWidth(line, tabSize: tabSize)
+            && startsWithKeyword(next, continuationKeywords)
     }
 
     /// How many characters right of the cursor the completion should replace: auto-inserted closers

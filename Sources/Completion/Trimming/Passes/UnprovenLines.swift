@@ -10,16 +10,19 @@ extension Trim {
         return String(middle[..<cut])
     }
 
-    /// Where `unprovenLines` cuts: the line break after the first line with text.
+    /// Where `unprovenLines` cuts: the line break after the first line with code. Comment lines
+    /// before it stay with it: a comment alone says what the line would do without doing it.
     static func unprovenLinesCut(_ middle: String, _ context: TrimContext) -> String.Index? {
         guard context.policy == .auto, !context.endedByModel || context.truncated, context.blockPosition(forMiddle: middle) == .insideBlock,
               suffixLineCut(middle, context, firstOnly: true) == nil
         else { return nil }
-        var sawText = false
-        for index in middle.indices {
-            let c = middle[index]
-            if c == "\n", sawText { return index }
-            if !Text.isWhitespace(c) { sawText = true }
+        var lineStart = middle.startIndex
+        for index in middle.indices where middle[index] == "\n" {
+            let line = middle[lineStart..<index]
+            if !Text.isBlank(line), !Text.isComment(line) || lineStart == middle.startIndex && !Text.isBlank(context.lineBeforeCursor) {
+                return index
+            }
+            lineStart = middle.index(after: index)
         }
         return nil
     }

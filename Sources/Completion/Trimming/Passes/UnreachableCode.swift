@@ -15,7 +15,7 @@ extension Trim {
               let next = context.nextCodeLine(tabSize: tabSize),
               next.width >= Text.indentWidth(full, tabSize: tabSize),
               !startsWithKeyword(next.text, continuationKeywords),
-              !["#", "//", "/*", "--", "*"].contains(where: { next.text.trimmingWhitespace().hasPrefix($0) }),
+              !Text.isComment(next.text),
               !next.text.trimmingWhitespace().hasPrefix("}"), !next.text.trimmingWhitespace().hasPrefix(")"),
               !next.text.trimmingWhitespace().hasPrefix("]")
         else { return middle }
