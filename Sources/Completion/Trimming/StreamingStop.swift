@@ -11,7 +11,7 @@ public struct StreamingStop: Sendable {
 
     /// Complete lines after which a middle inside a block that has not ended is given up on (its
     /// first line is kept): multi-line holes in real code are rarely longer.
-    static let unprovenLineCap = 8
+    static let unprovenLineCap = 12
 
     /// True when the trimmer would cut `generated` before its end whatever follows, so more tokens
     /// cannot change the result.
