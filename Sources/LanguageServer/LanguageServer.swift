@@ -398,7 +398,7 @@ public final class LanguageServer: Sendable {
             suffix: String(decoding: document.bytes[cursor...], as: UTF8.self),
             otherDocuments: c.extraContext ? snapshot.otherDocuments(than: document.uri) : [],
             maxNewTokens: c.maxNewTokens, multiline: c.multiline, contextTokens: c.contextTokens,
-            lineEnding: document.lineEnding)
+            lineEnding: document.lineEnding, precompute: c.precompute)
     }
 
     private func document(_ uri: DocumentURI, in snapshot: ServerState) throws -> Document {

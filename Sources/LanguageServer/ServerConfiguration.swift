@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var contextTokens: Int = 2048
     /// Whether other open documents are offered to the prompt as extra context.
     public var extraContext: Bool = true
+    /// Whether the engine, while idle, computes the completion that follows accepting the shown one.
+    public var precompute: Bool = true
     /// Frames larger than this are rejected (skipped), not buffered.
     public var maxMessageBytes: Int = 64 << 20
 
@@ -75,6 +77,8 @@ public struct ServerConfiguration: Sendable, Equatable {
                 }
             case "extraContext":
                 if let b = value.boolValue { extraContext = b } else { warnings.append("setting extraContext must be true or false; ignored") }
+            case "precompute":
+                if let b = value.boolValue { precompute = b } else { warnings.append("setting precompute must be true or false; ignored") }
             default:
                 warnings.append("unknown setting \(key); ignored (see docs/configuration.md)")
             }

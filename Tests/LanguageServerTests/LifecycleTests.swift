@@ -139,10 +139,13 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(client.backend.calls.last?.maxNewTokens, 7)
         XCTAssertEqual(client.backend.calls.last?.multiline, .never)
         XCTAssertTrue(client.notifications.contains { ($0.params["message"]?.stringValue ?? "").contains("unknown setting bogus") })
-        client.notify(DidChangeConfigurationNotification(settings: ["infill": ["maxNewTokens": 9, "contextTokens": 512]]))
+        XCTAssertEqual(client.backend.calls.last?.precompute, true)
+        client.notify(DidChangeConfigurationNotification(settings: ["infill": ["maxNewTokens": 9, "contextTokens": 512,
+                                                                                "precompute": false]]))
         _ = try await client.send(InlineCompletionRequest(textDocument: .init(uri: "file:///a.py"), position: pos["1️⃣"]!))
         XCTAssertEqual(client.backend.calls.last?.maxNewTokens, 9)
         XCTAssertEqual(client.backend.calls.last?.contextTokens, 512)
+        XCTAssertEqual(client.backend.calls.last?.precompute, false)
     }
 
     func testStatusCountsGenerations() async throws {

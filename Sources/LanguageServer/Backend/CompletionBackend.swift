@@ -43,11 +43,13 @@ public struct CompletionInput: Sendable, Equatable {
     public var stop: [String]
     /// The document's line ending ("\n", "\r\n" or "\r"), for text the backend returns.
     public var lineEnding: String
+    /// Whether the backend may, while idle, compute the completion that follows accepting this one.
+    public var precompute: Bool
 
     public init(mode: Mode, uri: DocumentURI, languageId: String, version: Int, prefix: String, suffix: String,
                 otherDocuments: [ContextDocument] = [], maxNewTokens: Int = 64,
                 deadline: ContinuousClock.Instant = .now + .seconds(1.5), multiline: MultilinePolicy = .auto,
-                contextTokens: Int = 2048, stop: [String] = [], lineEnding: String = "\n") {
+                contextTokens: Int = 2048, stop: [String] = [], lineEnding: String = "\n", precompute: Bool = true) {
         self.mode = mode
         self.uri = uri
         self.languageId = languageId
@@ -61,6 +63,7 @@ public struct CompletionInput: Sendable, Equatable {
         self.contextTokens = contextTokens
         self.stop = stop
         self.lineEnding = lineEnding
+        self.precompute = precompute
     }
 }
 

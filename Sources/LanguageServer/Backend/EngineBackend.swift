@@ -69,7 +69,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
                 shown[input.uri] = edit.map { ShownCompletion(prefix: input.prefix, suffix: input.suffix, middle: $0.text) }
                 upcoming[input.uri] = nil
             }
-            if let edit, precomputesNext {
+            if let edit, precomputesNext, input.precompute {
                 precomputeAfterAccepting(edit, of: input, timeLimit: input.deadline - started, request: request)
             }
         }
