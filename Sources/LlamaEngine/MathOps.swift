@@ -35,10 +35,10 @@ enum MathOps {
 
     /// gate = silu(gate) * up (SwiGLU), with llama.cpp's exp (ck_swiglu) so the bits match it.
     static func swiGLU(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int) {
-        if KernelPath.active == .avx512 {
-            ck_swiglu_avx512(Int64(n), gate, up)
-        } else {
-            ck_swiglu_scalar(Int64(n), gate, up)
+        switch KernelPath.active {
+        case .avx512: ck_swiglu_avx512(Int64(n), gate, up)
+        case .avx2: ck_swiglu_avx2(Int64(n), gate, up)
+        case .scalar: ck_swiglu_scalar(Int64(n), gate, up)
         }
     }
 }

@@ -205,7 +205,12 @@ final class Transformer: @unchecked Sendable {
         let scale = 1 / Float(headDim).squareRoot()
         let elementBytes = s.kvType == .f32 ? 4 : 2
         let base = cacheOffset(layer: layer, position: 0) * elementBytes
-        let kernel = KernelPath.active == .avx512 ? ck_attention_avx512 : ck_attention_scalar
+        let kernel: ck_attention_fn
+        switch KernelPath.active {
+        case .avx512: kernel = ck_attention_avx512
+        case .avx2: kernel = ck_attention_avx2
+        case .scalar: kernel = ck_attention_scalar
+        }
         let f16: Int32 = s.kvType == .f16 ? 1 : 0
         pool.parallelFor(c.headCount) { h, thread in
             let kvOffset = base + (h / group) * headDim * elementBytes

@@ -93,8 +93,11 @@ CK_DECLARE_MATVEC(q6_K)
 void ck_matmul_tiled(ck_matvec_fn matvec, int64_t ncols, const void *w, size_t row_bytes, int64_t nrows,
                      const void *x, size_t x_stride, int64_t batch, float *y, int64_t ldy);
 
-// Dedicated AVX-512 VNNI mat-mul kernels (decode each weight block once for eight tokens).
+// Dedicated mat-mul kernels: AVX2 (each weight block decoded once for four tokens) and AVX-512 VNNI
+// (once for eight).
 #define CK_DECLARE_MATMUL(type) \
+    void ck_matmul_##type##_avx2(int64_t, const void *, size_t, int64_t, const void *, size_t, int64_t, float *, \
+                                 int64_t); \
     void ck_matmul_##type##_avx512(int64_t, const void *, size_t, int64_t, const void *, size_t, int64_t, float *, \
                                    int64_t);
 CK_DECLARE_MATMUL(q8_0)
@@ -111,14 +114,21 @@ CK_DECLARE_MATMUL(q6_K)
 
 // gate[i] = silu(gate[i]) * up[i], silu through ggml_v_expf.
 void ck_swiglu_scalar(int64_t n, float *gate, const float *up);
+void ck_swiglu_avx2(int64_t n, float *gate, const float *up);
 void ck_swiglu_avx512(int64_t n, float *gate, const float *up);
 // Causal attention of one head for nq query rows at positions start_pos..<start_pos+nq (row b at
 // q + b*q_stride, output at out + b*out_stride): softmax(scale * q·k) · v over positions 0...start_pos+b.
 // k and v point at position 0 of this head's keys/values (f32, or f16 when kv_f16), positions kv_stride
 // elements apart. scratch holds ck_attention_scratch(start_pos + nq, head_dim) floats.
+typedef void (*ck_attention_fn)(int kv_f16, const float *q, int64_t q_stride, int64_t nq, int64_t start_pos,
+                                const void *k, const void *v, int64_t kv_stride, int64_t head_dim, float scale,
+                                float *scratch, float *out, int64_t out_stride);
 void ck_attention_scalar(int kv_f16, const float *q, int64_t q_stride, int64_t nq, int64_t start_pos, const void *k,
                          const void *v, int64_t kv_stride, int64_t head_dim, float scale, float *scratch, float *out,
                          int64_t out_stride);
+void ck_attention_avx2(int kv_f16, const float *q, int64_t q_stride, int64_t nq, int64_t start_pos, const void *k,
+                       const void *v, int64_t kv_stride, int64_t head_dim, float scale, float *scratch, float *out,
+                       int64_t out_stride);
 void ck_attention_avx512(int kv_f16, const float *q, int64_t q_stride, int64_t nq, int64_t start_pos, const void *k,
                          const void *v, int64_t kv_stride, int64_t head_dim, float scale, float *scratch, float *out,
                          int64_t out_stride);
