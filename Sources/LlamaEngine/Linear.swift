@@ -15,13 +15,17 @@ final class Linear: @unchecked Sendable {
 
     /// OpenBLAS for large batches, or nil to use the engine's kernels only.
     let blas: OpenBLAS?
+    /// The weight types whose large batches go through OpenBLAS (see `PrefillProduct`).
+    let blasTypes: Set<GGMLType>
     static let blasMinBatch = 32
     /// f32 copy of one weight matrix for SGEMM; larger matrices (the classifier) never use BLAS.
     private let blasScratch: UnsafeMutablePointer<Float>?
     private let blasScratchCount: Int
 
-    init(pool: ThreadPool, maxCols: Int, maxBatch: Int, blas: OpenBLAS?, blasScratchCount: Int) {
+    init(pool: ThreadPool, maxCols: Int, maxBatch: Int, blas: OpenBLAS?, blasTypes: Set<GGMLType>,
+         blasScratchCount: Int) {
         self.pool = pool
+        self.blasTypes = blasTypes
         activations = QuantizedActivations(maxCols: maxCols, maxBatch: maxBatch)
         let useBLAS = blas != nil && maxBatch >= Linear.blasMinBatch
         self.blas = useBLAS ? blas : nil
@@ -75,7 +79,7 @@ final class Linear: @unchecked Sendable {
     }
 
     private func blasEligible(_ w: Matrix, batch: Int) -> Bool {
-        blas != nil && batch >= Linear.blasMinBatch && w.rows * w.cols <= blasScratchCount
+        blas != nil && batch >= Linear.blasMinBatch && w.rows * w.cols <= blasScratchCount && blasTypes.contains(w.type)
     }
 
     /// One pool job over the row chunks of every matrix, after quantizing x once.

@@ -1,4 +1,5 @@
 import Foundation
+import GGUF
 
 /// What the per-token callback tells the generator.
 public enum GenerationControl: Sendable {
@@ -50,18 +51,42 @@ public struct SessionOptions: Sendable {
     public var batchSize: Int = 512
     /// Positions per batch whose logits `evaluateAll` can return (tests); 1 is enough to generate.
     public var logitRows: Int = 1
-    /// Use OpenBLAS SGEMM (on weights dequantized to f32) for prompt batches of 32 tokens or more.
-    /// Off by default: the int8 kernels' batched product is faster here (see `infill bench --blas`).
-    public var useBLAS: Bool = false
+    /// Which product prompt batches of 32 tokens or more use.
+    public var prefill: PrefillProduct = .automatic
 
     public init(contextLength: Int? = nil, threads: Int? = nil, kvCacheType: KVCacheType = .f32,
-                batchSize: Int = 512, logitRows: Int = 1, useBLAS: Bool = false) {
+                batchSize: Int = 512, logitRows: Int = 1, prefill: PrefillProduct = .automatic) {
         self.contextLength = contextLength
         self.threads = threads
         self.kvCacheType = kvCacheType
         self.batchSize = batchSize
         self.logitRows = logitRows
-        self.useBLAS = useBLAS
+        self.prefill = prefill
+    }
+}
+
+/// The product for prompt batches: the engine's int8 kernels, or OpenBLAS SGEMM on weights
+/// dequantized to f32 (one matrix at a time, 1/batch of the GEMM's work) with f32 activations.
+public enum PrefillProduct: Sendable, Equatable {
+    /// Whichever is faster on this CPU, per weight type. Measured on 2 cores (`infill bench`): with
+    /// AVX-512 VNNI the int8 kernels win for every type; on AVX2 alone OpenBLAS wins for the 32-element
+    /// types (Qwen2.5-Coder-0.5B, mostly Q5_0/Q8_0: 193 against 104 tok/s at 512 tokens) and the int8
+    /// kernels for the K-quants (1.5B: 52 against 57 tok/s at 512 tokens, 51 against 45 at 128).
+    case automatic
+    /// The engine's int8 kernels only (llama.cpp's rounding: the parity tests use this).
+    case engine
+    /// OpenBLAS for every matrix (comparisons).
+    case openBLAS
+
+    /// The weight types whose batches go through OpenBLAS on `path`.
+    func blasTypes(on path: KernelPath) -> Set<GGMLType> {
+        switch self {
+        case .engine: return []
+        case .openBLAS: return Set(QuantTraits.supportedTypes)
+        case .automatic:
+            guard path != .avx512 else { return [] }
+            return Set(QuantTraits.all.filter { $0.activation != .q8K }.map(\.type))
+        }
     }
 }
 
@@ -75,6 +100,8 @@ public final class Session {
     public var threadCount: Int { pool.threadCount }
     /// The OpenBLAS in use for prompt batches, if any.
     public var blas: OpenBLAS? { transformer.linear.blas }
+    /// The weight types whose prompt batches go through `blas`.
+    public var blasTypes: Set<GGMLType> { transformer.linear.blas == nil ? [] : transformer.linear.blasTypes }
     /// Tokens whose keys and values are in the cache, at positions 0..<cachedTokens.count.
     public private(set) var cachedTokens: [Int32] = []
 
@@ -88,9 +115,12 @@ public final class Session {
         let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let batch = max(1, min(options.batchSize, context))
         let logitRows = max(1, min(options.logitRows, batch))
+        // OpenBLAS only when some matrix of this model would use it.
+        let blasTypes = options.prefill.blasTypes(on: .active).intersection(model.weights.matrixTypes)
+        let blas = blasTypes.isEmpty ? nil : OpenBLAS.shared
         let needed = model.fileSize + RunState.byteCount(
             config: c, contextLength: context, maxBatch: batch, logitRows: logitRows, threads: threads,
-            kvType: options.kvCacheType) + (options.useBLAS ? Linear.blasScratchCount(c) * 4 : 0)
+            kvType: options.kvCacheType) + (blas != nil ? Linear.blasScratchCount(c) * 4 : 0)
         if let available = Memory.availableBytes(), needed > available {
             throw EngineError.notEnoughMemory(needed: needed, available: available, path: model.path)
         }
@@ -99,7 +129,7 @@ public final class Session {
         pool = ThreadPool(threads: threads)
         transformer = Transformer(config: c, weights: model.weights, contextLength: context, maxBatch: batch,
                                   logitRows: logitRows, pool: pool, kvType: options.kvCacheType,
-                                  blas: options.useBLAS ? OpenBLAS.shared : nil)
+                                  blas: blas, blasTypes: blasTypes)
         samplerState = SamplerState(vocabSize: c.vocabSize, seed: 0)
     }
 

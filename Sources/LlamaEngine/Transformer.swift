@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+import GGUF
 
 /// The forward pass: config + weights + run state (llama2.c's `Transformer`).
 ///
@@ -13,14 +14,14 @@ final class Transformer: @unchecked Sendable {
     let pool: ThreadPool
 
     init(config: LlamaConfig, weights: Weights, contextLength: Int, maxBatch: Int, logitRows: Int,
-         pool: ThreadPool, kvType: KVCacheType, blas: OpenBLAS?) {
+         pool: ThreadPool, kvType: KVCacheType, blas: OpenBLAS?, blasTypes: Set<GGMLType>) {
         self.config = config
         self.weights = weights
         self.pool = pool
         state = RunState(config: config, contextLength: contextLength, maxBatch: maxBatch,
                          logitRows: logitRows, threads: pool.threadCount, kvType: kvType)
         linear = Linear(pool: pool, maxCols: max(config.dim, config.hiddenDim), maxBatch: maxBatch, blas: blas,
-                        blasScratchCount: Linear.blasScratchCount(config))
+                        blasTypes: blasTypes, blasScratchCount: Linear.blasScratchCount(config))
     }
 
     /// Which positions of a batch get logits.

@@ -52,6 +52,11 @@ public struct Weights: @unchecked Sendable {
         }
     }
 
+    /// The types of the layer matrices (those prompt batches multiply; the classifier runs on one row).
+    public var matrixTypes: Set<GGMLType> {
+        Set(layers.flatMap { l in [l.wq, l.wk, l.wv, l.wo, l.gate, l.up, l.down].map(\.type) })
+    }
+
     /// Types the matrix kernels compute with.
     public static var supportedTypes: Set<GGMLType> { Linear.supportedTypes }
 

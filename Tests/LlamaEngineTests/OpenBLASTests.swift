@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import GGUF
 @testable import LlamaEngine
 
 final class OpenBLASTests: XCTestCase {
@@ -63,8 +64,9 @@ final class OpenBLASTests: XCTestCase {
             let tokens = (0..<90).map { Int32(($0 * 37 + 11) % 50) }
             var results: [[[Float]]] = []
             for useBLAS in [true, false] {
+                let prefill: PrefillProduct = useBLAS ? .openBLAS : .engine
                 let session = try Session(model: model, options: SessionOptions(
-                    threads: 2, batchSize: 40, logitRows: 40, useBLAS: useBLAS))
+                    threads: 2, batchSize: 40, logitRows: 40, prefill: prefill))
                 XCTAssertEqual(session.blas != nil, useBLAS)
                 var rows: [[Float]] = []
                 // Two sub-batches of 40 exercise attention over a cached prefix, then 10 on the own path.
@@ -77,5 +79,16 @@ final class OpenBLASTests: XCTestCase {
             }
             XCTAssertLessThan(worst, 1e-3, "\(arch): BLAS and engine logits differ by \(worst)")
         }
+    }
+
+    func testAutomaticPrefillUsesOpenBLASOnlyWhereItWins() {
+        // AVX-512 VNNI: the int8 kernels for every type. AVX2 or less: OpenBLAS for the 32-element
+        // types, the int8 kernels for the K-quants (see PrefillProduct for the measurements).
+        XCTAssertEqual(PrefillProduct.automatic.blasTypes(on: .avx512), [])
+        let avx2 = PrefillProduct.automatic.blasTypes(on: .avx2)
+        XCTAssertTrue(avx2.isSuperset(of: [.q8_0, .q5_0, .q4_0, .q4_1, .q5_1, .f16]))
+        XCTAssertTrue(avx2.isDisjoint(with: [.q4_K, .q5_K, .q6_K]))
+        XCTAssertEqual(PrefillProduct.engine.blasTypes(on: .avx2), [])
+        XCTAssertEqual(PrefillProduct.openBLAS.blasTypes(on: .avx512), Set(QuantTraits.supportedTypes))
     }
 }

@@ -74,7 +74,7 @@ final class ParityTests: XCTestCase {
         let useBLAS = env["INFILL_PARITY_BLAS"] == "1"
         // The int8 kernels (not OpenBLAS's f32 GEMM) for prompts too: llama.cpp quantizes activations
         // everywhere, and so matching its rounding is closest.
-        let session = try Session(model: model, options: SessionOptions(contextLength: 2048, logitRows: 64, useBLAS: useBLAS))
+        let session = try Session(model: model, options: SessionOptions(contextLength: 2048, logitRows: 64, prefill: useBLAS ? .openBLAS : .engine))
         let limit = Int(env["INFILL_PARITY_SEQUENCES"] ?? "") ?? fixture.sequences.count
         let climit = Int(env["INFILL_PARITY_CONTINUATIONS"] ?? "") ?? fixture.continuations.count
 

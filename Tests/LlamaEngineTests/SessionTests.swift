@@ -143,7 +143,8 @@ final class SessionTests: XCTestCase {
         for kvType in KVCacheType.allCases {
             var shape = TinyModel.Shape()
             shape.context = 256
-            let s = try session(shape, options: SessionOptions(kvCacheType: kvType))
+            // The int8 kernels: OpenBLAS may round a token's row differently at another row of the batch.
+            let s = try session(shape, options: SessionOptions(kvCacheType: kvType, prefill: .engine))
             let removed = (0..<40).map { Int32(3 + $0 % 47) }
             let kept = (0..<90).map { Int32(3 + ($0 * 7) % 47) }
             try s.evaluate([1] + removed + kept + [5, 6])

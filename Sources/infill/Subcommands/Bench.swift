@@ -27,8 +27,8 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed runs per measurement (the best is reported).")
     var repetitions: Int = 2
 
-    @Flag(help: "Use OpenBLAS SGEMM for prompt batches instead of the int8 kernels (for comparison).")
-    var blas = false
+    @Option(help: "Product for prompt batches: automatic (the faster one per weight type on this CPU), engine (int8 kernels only) or openblas (every matrix).")
+    var prefill: String = "automatic"
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
@@ -38,12 +38,19 @@ struct Bench: ParsableCommand {
         guard !lengths.isEmpty, lengths.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--prompts must be a comma-separated list of positive lengths")
         }
+        let product: PrefillProduct
+        switch prefill.lowercased() {
+        case "automatic": product = .automatic
+        case "engine": product = .engine
+        case "openblas": product = .openBLAS
+        default: throw ValidationError("--prefill must be automatic, engine or openblas")
+        }
         do {
             let llama = try LlamaModel(path: model)
             let decodePrompt = 128
             let longest = max(lengths.max()!, decodePrompt + decode + 1)
             let session = try Session(model: llama, options: SessionOptions(
-                contextLength: max(longest, 2048), threads: threads, useBLAS: blas))
+                contextLength: max(longest, 2048), threads: threads, prefill: product))
             let c = llama.config
             // Deterministic ordinary token ids (speed does not depend on which tokens).
             let vocab = Int32(c.vocabSize)
@@ -55,7 +62,7 @@ struct Bench: ParsableCommand {
             if !json {
                 print("model: \(llama.path)")
                 print("threads: \(session.threadCount), kernels: \(Kernels.activePath), "
-                      + "BLAS: \(session.blas.map { "OpenBLAS \($0.coreName)" } ?? "off")")
+                      + "BLAS: \(session.blas.map { "OpenBLAS \($0.coreName) for " + session.blasTypes.map(\.description).sorted().joined(separator: ", ") } ?? "off")")
             }
             try session.evaluate(Array(tokens[0..<min(64, tokens.count)]))  // warm-up: page in the weights
             for n in lengths {
