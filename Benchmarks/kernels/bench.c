@@ -13,13 +13,13 @@
 #include <time.h>
 #include "ckernels.h"
 
-typedef struct { const char *name; int block, bytes, act; ck_matvec_fn f[3]; ck_matmul_fn mm; } kind;
+typedef struct { const char *name; int block, bytes, act; ck_matvec_fn f[3]; ck_matmul_fn mm[3]; } kind;
 #define KIND(n, bs, bb, act, t) \
-    {n, bs, bb, act, {ck_matvec_##t##_scalar, ck_matvec_##t##_avx2, ck_matvec_##t##_avx512}, ck_matmul_##t##_avx512}
+    {n, bs, bb, act, {ck_matvec_##t##_scalar, ck_matvec_##t##_avx2, ck_matvec_##t##_avx512}, {NULL, ck_matmul_##t##_avx2, ck_matmul_##t##_avx512}}
 static const kind kinds[] = {KIND("Q4_K", 256, 144, 2, q4_K), KIND("Q6_K", 256, 210, 2, q6_K),
                              KIND("Q5_0", 32, 22, 1, q5_0), KIND("Q8_0", 32, 34, 1, q8_0),
                              KIND("Q4_0", 32, 18, 1, q4_0), KIND("Q4_1", 32, 20, 1, q4_1),
-                             {"F16", 1, 2, 0, {ck_matvec_f16_scalar, ck_matvec_f16_avx2, ck_matvec_f16_avx512}, NULL}};
+                             {"F16", 1, 2, 0, {ck_matvec_f16_scalar, ck_matvec_f16_avx2, ck_matvec_f16_avx512}, {NULL, NULL, NULL}}};
 
 // Wall time, or with INFILL_BENCH_CPUTIME=1 this process's CPU time / threads (the machine is shared:
 // CPU time leaves out the time other processes held the cores).
@@ -57,12 +57,12 @@ static void *run(void *arg) {
     for (int rep = 0; rep < j->reps; rep++) {
         for (int c = 0; c < j->copies; c++) {
             const uint8_t *w = j->w + (size_t)c * j->rows * j->rb + r0 * j->rb;
-            if (j->batch == 1 && j->path == CK_PATH_AVX512 && j->k->mm && getenv("INFILL_BENCH_MM1")) {
-                j->k->mm(j->cols, w, j->rb, r1 - r0, j->act, j->xstride, 1, j->y + r0, j->rows);
+            if (j->batch == 1 && j->k->mm[j->path] && getenv("INFILL_BENCH_MM1")) {
+                j->k->mm[j->path](j->cols, w, j->rb, r1 - r0, j->act, j->xstride, 1, j->y + r0, j->rows);
             } else if (j->batch == 1) {
                 j->k->f[j->path](j->cols, w, j->rb, r1 - r0, j->act, j->y + r0);
-            } else if (j->path == CK_PATH_AVX512 && j->k->mm) {
-                j->k->mm(j->cols, w, j->rb, r1 - r0, j->act, j->xstride, j->batch, j->y + r0, j->rows);
+            } else if (j->k->mm[j->path]) {
+                j->k->mm[j->path](j->cols, w, j->rb, r1 - r0, j->act, j->xstride, j->batch, j->y + r0, j->rows);
             } else {
                 ck_matmul_tiled(j->k->f[j->path], j->cols, w, j->rb, r1 - r0, j->act, j->xstride, j->batch,
                                 j->y + r0, j->rows);

@@ -164,6 +164,8 @@ INL void tile_qk45(int64_t nb, const uint8_t *w, const uint8_t *x, size_t xs, fl
                                    : _mm256_setzero_si256();
         __m256i sumi[TOKENS];
         for (int t = 0; t < T; t++) sumi[t] = _mm256_setzero_si256();
+        // Not unrolled: unrolled, the four steps' weights and scales spill the token sums to the stack.
+#pragma clang loop unroll(disable)
         for (int j = 0; j < 4; j++) {
             const __m256i q = _mm256_loadu_si256((const __m256i *)(qs + 32 * j));
             __m256i lo = _mm256_and_si256(q, low4);
