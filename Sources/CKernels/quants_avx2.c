@@ -20,6 +20,7 @@ static inline __attribute__((always_inline)) __m256i ck_bits_to_mask_avx2(uint32
 }
 
 #include "quants_x86.inc"
+#include "gemm_avx2.inc"
 
 #pragma clang attribute pop
 #else
@@ -31,4 +32,11 @@ static inline __attribute__((always_inline)) __m256i ck_bits_to_mask_avx2(uint32
     }
 CK_FORWARD(f32) CK_FORWARD(f16) CK_FORWARD(bf16) CK_FORWARD(q8_0) CK_FORWARD(q4_0) CK_FORWARD(q4_1)
 CK_FORWARD(q5_0) CK_FORWARD(q5_1) CK_FORWARD(q4_K) CK_FORWARD(q5_K) CK_FORWARD(q6_K)
+#define CK_FORWARD_MATMUL(type) \
+    void ck_matmul_##type##_avx2(int64_t n, const void *w, size_t rb, int64_t nr, const void *x, size_t xs, \
+                                 int64_t batch, float *y, int64_t ldy) { \
+        ck_matmul_tiled(ck_matvec_##type##_scalar, n, w, rb, nr, x, xs, batch, y, ldy); \
+    }
+CK_FORWARD_MATMUL(q8_0) CK_FORWARD_MATMUL(q4_0) CK_FORWARD_MATMUL(q4_1) CK_FORWARD_MATMUL(q5_0)
+CK_FORWARD_MATMUL(q5_1) CK_FORWARD_MATMUL(q4_K) CK_FORWARD_MATMUL(q5_K) CK_FORWARD_MATMUL(q6_K)
 #endif
