@@ -20,6 +20,7 @@ public enum Trimmer {
     public static let passes: [(name: String, run: @Sendable (String, TrimContext) -> String)] = [
         ("stopStrings", Trim.cutAtStopStrings),
         ("truncatedLine", Trim.truncatedLine),
+        ("placeholderComments", Trim.placeholderComments),
         ("singleLine", Trim.singleLine),
         ("unprovenLines", Trim.unprovenLines),
         ("existingBlockBody", Trim.existingBlockBody),
