@@ -4,7 +4,7 @@ extension Trim {
     /// that was only a placeholder is left empty, so the backend's retry asks the model again without
     /// that first token. A comment the user started typing is not the middle's own line, so it stays.
     public static func placeholderComments(_ middle: String, _ context: TrimContext) -> String {
-        guard middle.contains(where: { $0 == "#" || $0 == "/" || $0 == "-" }) else { return middle }
+        guard middle.contains(where: { "#/*-".contains($0) }) else { return middle }
         let lines = Text.lines(middle)
         let kept = lines.enumerated().filter { index, line in
             // Line 0 continues the cursor's line: a placeholder only when the cursor line is blank.
