@@ -15,7 +15,7 @@ final class Linear: @unchecked Sendable {
 
     /// OpenBLAS for large batches, or nil to use the engine's kernels only.
     let blas: OpenBLAS?
-    /// The weight types whose large batches go through OpenBLAS (see `PrefillProduct`).
+    /// The weight types whose large batches go through OpenBLAS (see `PrefillProduct`); empty without it.
     let blasTypes: Set<GGMLType>
     static let blasMinBatch = 32
     /// f32 copy of one weight matrix for SGEMM; larger matrices (the classifier) never use BLAS.
@@ -25,10 +25,10 @@ final class Linear: @unchecked Sendable {
     init(pool: ThreadPool, maxCols: Int, maxBatch: Int, blas: OpenBLAS?, blasTypes: Set<GGMLType>,
          blasScratchCount: Int) {
         self.pool = pool
-        self.blasTypes = blasTypes
         activations = QuantizedActivations(maxCols: maxCols, maxBatch: maxBatch)
-        let useBLAS = blas != nil && maxBatch >= Linear.blasMinBatch
+        let useBLAS = blas != nil && maxBatch >= Linear.blasMinBatch && !blasTypes.isEmpty
         self.blas = useBLAS ? blas : nil
+        self.blasTypes = useBLAS ? blasTypes : []
         self.blasScratchCount = useBLAS ? blasScratchCount : 0
         blasScratch = useBLAS ? .allocate(capacity: blasScratchCount) : nil
         // OpenBLAS runs single-threaded inside our pool's jobs (each thread a slice of the output):
@@ -61,25 +61,34 @@ final class Linear: @unchecked Sendable {
                   _ w0: Matrix, _ y0: UnsafeMutablePointer<Float>,
                   _ w1: Matrix? = nil, _ y1: UnsafeMutablePointer<Float>? = nil,
                   _ w2: Matrix? = nil, _ y2: UnsafeMutablePointer<Float>? = nil) {
-        if blasEligible(w0, batch: batch) {
-            blasMultiply(w0, x, batch: batch, y0)
-            if let w1, let y1 { blasMultiply(w1, x, batch: batch, y1) }
-            if let w2, let y2 { blasMultiply(w2, x, batch: batch, y2) }
+        // OpenBLAS is chosen per weight type: when the matrices disagree, each takes its own product.
+        let blas0 = blasEligible(w0, batch: batch)
+        let blas1 = w1.map { blasEligible($0, batch: batch) } ?? blas0
+        let blas2 = w2.map { blasEligible($0, batch: batch) } ?? blas0
+        if blas0 || blas1 || blas2 {
+            alone(x, batch: batch, w0, y0, viaBLAS: blas0)
+            if let w1, let y1 { alone(x, batch: batch, w1, y1, viaBLAS: blas1) }
+            if let w2, let y2 { alone(x, batch: batch, w2, y2, viaBLAS: blas2) }
             return
         }
         let format = QuantTraits.of(w0.type)!.activation
         let shared = [w1, w2].allSatisfy { $0 == nil || QuantTraits.of($0!.type)!.activation == format }
         if !shared {
-            run(x, batch: batch, w0, y0, nil, nil, nil, nil)
-            if let w1, let y1 { run(x, batch: batch, w1, y1, nil, nil, nil, nil) }
-            if let w2, let y2 { run(x, batch: batch, w2, y2, nil, nil, nil, nil) }
+            alone(x, batch: batch, w0, y0, viaBLAS: false)
+            if let w1, let y1 { alone(x, batch: batch, w1, y1, viaBLAS: false) }
+            if let w2, let y2 { alone(x, batch: batch, w2, y2, viaBLAS: false) }
             return
         }
         run(x, batch: batch, w0, y0, w1, y1, w2, y2)
     }
 
+    private func alone(_ x: UnsafePointer<Float>, batch: Int, _ w: Matrix, _ y: UnsafeMutablePointer<Float>,
+                       viaBLAS: Bool) {
+        if viaBLAS { blasMultiply(w, x, batch: batch, y) } else { run(x, batch: batch, w, y, nil, nil, nil, nil) }
+    }
+
     private func blasEligible(_ w: Matrix, batch: Int) -> Bool {
-        blas != nil && batch >= Linear.blasMinBatch && w.rows * w.cols <= blasScratchCount && blasTypes.contains(w.type)
+        batch >= Linear.blasMinBatch && blasTypes.contains(w.type) && w.rows * w.cols <= blasScratchCount
     }
 
     /// One pool job over the row chunks of every matrix, after quantizing x once.

@@ -68,10 +68,11 @@ public struct SessionOptions: Sendable {
 /// The product for prompt batches: the engine's int8 kernels, or OpenBLAS SGEMM on weights
 /// dequantized to f32 (one matrix at a time, 1/batch of the GEMM's work) with f32 activations.
 public enum PrefillProduct: Sendable, Equatable {
-    /// Whichever is faster on this CPU, per weight type. Measured on 2 cores (`infill bench`): with
-    /// AVX-512 VNNI the int8 kernels win for every type; on AVX2 alone OpenBLAS wins for the 32-element
-    /// types (Qwen2.5-Coder-0.5B, mostly Q5_0/Q8_0: 193 against 104 tok/s at 512 tokens) and the int8
-    /// kernels for the K-quants (1.5B: 52 against 57 tok/s at 512 tokens, 51 against 45 at 128).
+    /// Whichever is faster on this CPU, per weight type. Measured on 2 cores (`infill bench --prefill`):
+    /// with AVX-512 VNNI the int8 kernels win for every type. On AVX2 alone (AMD Zen 3) OpenBLAS wins for
+    /// the 32-element types (Qwen2.5-Coder-0.5B, mostly Q5_0/Q8_0, 512 tokens: 201 against 130 tok/s);
+    /// for the K-quants (1.5B) the two are close, int8 50.8 against OpenBLAS 44.6 tok/s at 128 tokens
+    /// and 52.3 against 56.5 at 512, so the int8 kernels keep them (editing prompts are short batches).
     case automatic
     /// The engine's int8 kernels only (llama.cpp's rounding: the parity tests use this).
     case engine
@@ -101,7 +102,7 @@ public final class Session {
     /// The OpenBLAS in use for prompt batches, if any.
     public var blas: OpenBLAS? { transformer.linear.blas }
     /// The weight types whose prompt batches go through `blas`.
-    public var blasTypes: Set<GGMLType> { transformer.linear.blas == nil ? [] : transformer.linear.blasTypes }
+    public var blasTypes: Set<GGMLType> { transformer.linear.blasTypes }
     /// Tokens whose keys and values are in the cache, at positions 0..<cachedTokens.count.
     public private(set) var cachedTokens: [Int32] = []
 
