@@ -62,7 +62,8 @@ def run_infill(args, text):
     if args.threads:
         argv += ["--threads", str(args.threads)]
     client = LSPClient(argv, stderr=open(args.server_log, "w") if args.server_log else None)
-    client.initialize({"multiline": args.multiline, "precompute": not args.no_precompute})
+    client.initialize({"multiline": args.multiline, "precompute": not args.no_precompute,
+                       "draftTokens": args.draft_tokens})
     if args.server_log:  # every generation (precomputes too) in the log
         client.notify("$/setTrace", {"value": "verbose"})
     uri = "file://" + os.path.abspath(args.file)
@@ -153,6 +154,7 @@ def main():
     ap.add_argument("--multiline", default="never", choices=["never", "auto", "always"],
                     help="Infill's line policy (the latency goal is for single-line completions)")
     ap.add_argument("--no-precompute", action="store_true", help="turn off the idle precompute (setting precompute)")
+    ap.add_argument("--draft-tokens", type=int, default=8, help="guessed tokens per decode step (setting draftTokens; 0: off)")
     ap.add_argument("--verbose", action="store_true", help="one line per keystroke on stderr")
     ap.add_argument("--server-log", default="", help="the server's stderr (its log) to this file")
     args = ap.parse_args()

@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var extraContext: Bool = true
     /// Whether the engine, while idle, computes the completion that follows accepting the shown one.
     public var precompute: Bool = true
+    /// Tokens guessed from the text so far and checked in one forward pass per decode step (0: off).
+    public var draftTokens: Int = SessionOptions().draftTokens
     /// Frames larger than this are rejected (skipped), not buffered.
     public var maxMessageBytes: Int = 64 << 20
 
@@ -65,6 +67,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             case "maxNewTokens": maxNewTokens = int(key, value, min: 1, max: 4096) ?? maxNewTokens
             case "docstringMaxNewTokens": docstringMaxNewTokens = int(key, value, min: 1, max: 4096) ?? docstringMaxNewTokens
             case "timeLimitMs": timeLimitMs = int(key, value, min: 1) ?? timeLimitMs
+            case "draftTokens": draftTokens = int(key, value, min: 0, max: 8) ?? draftTokens
             case "contextTokens": contextTokens = int(key, value, min: 64) ?? contextTokens
             case "maxMessageBytes": maxMessageBytes = int(key, value, min: 1024) ?? maxMessageBytes
             case "multiline":
@@ -88,6 +91,6 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// Whether going from `self` to `other` needs the model loaded again.
     public func needsReload(for other: ServerConfiguration) -> Bool {
-        model != other.model || threads != other.threads
+        model != other.model || threads != other.threads || draftTokens != other.draftTokens
     }
 }

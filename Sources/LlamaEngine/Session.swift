@@ -24,6 +24,7 @@ public struct GenerationResult: Sendable {
 }
 
 public struct GenerationStats: Sendable {
+    public init() {}
     /// Tokens in the prompt.
     public var promptTokens = 0
     /// Prompt tokens whose keys/values were already in the cache from the previous call.
@@ -35,6 +36,11 @@ public struct GenerationStats: Sendable {
     public var decodeTokens = 0
     public var decodeSeconds = 0.0
     public var generatedTokens = 0
+    /// Forward passes after the prompt: fewer than `decodeTokens` when drafts were accepted.
+    public var decodeSteps = 0
+    /// Guessed tokens checked (`SessionOptions.draftTokens`), and those the model agreed with.
+    public var draftedTokens = 0
+    public var acceptedDraftTokens = 0
 
     public var prefillTokensPerSecond: Double { prefillSeconds > 0 ? Double(prefillTokens) / prefillSeconds : 0 }
     public var decodeTokensPerSecond: Double { decodeSeconds > 0 ? Double(decodeTokens) / decodeSeconds : 0 }
@@ -53,15 +59,21 @@ public struct SessionOptions: Sendable {
     public var logitRows: Int = 1
     /// Which product prompt batches of 32 tokens or more use.
     public var prefill: PrefillProduct = .automatic
+    /// Greedy generation guesses up to this many next tokens from the text so far (`PromptLookup`)
+    /// and checks them in the same forward pass as the token just chosen; 0 turns guessing off. The
+    /// output is the same either way: a guess is kept only where it equals the model's own choice.
+    public var draftTokens: Int = 8
 
     public init(contextLength: Int? = nil, threads: Int? = nil, kvCacheType: KVCacheType = .f32,
-                batchSize: Int = 512, logitRows: Int = 1, prefill: PrefillProduct = .automatic) {
+                batchSize: Int = 512, logitRows: Int = 1, prefill: PrefillProduct = .automatic,
+                draftTokens: Int = 8) {
         self.contextLength = contextLength
         self.threads = threads
         self.kvCacheType = kvCacheType
         self.batchSize = batchSize
         self.logitRows = logitRows
         self.prefill = prefill
+        self.draftTokens = draftTokens
     }
 }
 
@@ -106,16 +118,23 @@ public final class Session {
     /// Tokens whose keys and values are in the cache, at positions 0..<cachedTokens.count.
     public private(set) var cachedTokens: [Int32] = []
 
+    /// Most tokens guessed per decode step (`SessionOptions.draftTokens`).
+    public let draftTokens: Int
+
     let pool: ThreadPool
     let transformer: Transformer
     private let samplerState: SamplerState
+    private let lookup = PromptLookup()
+    /// Step costs measured on this machine, kept across calls.
+    var draftPolicy: DraftPolicy
 
     public init(model: LlamaModel, options: SessionOptions = SessionOptions()) throws {
         let c = model.config
         let context = min(options.contextLength ?? min(c.contextLength, 4096), max(c.contextLength, 1))
         let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let batch = max(1, min(options.batchSize, context))
-        let logitRows = max(1, min(options.logitRows, batch))
+        let draftTokens = max(0, min(options.draftTokens, batch - 1))
+        let logitRows = max(1, min(max(options.logitRows, draftTokens + 1), batch))
         // OpenBLAS only when some matrix of this model would use it.
         let blasTypes = options.prefill.blasTypes(on: .active).intersection(model.weights.matrixTypes)
         let blas = blasTypes.isEmpty ? nil : OpenBLAS.shared
@@ -127,11 +146,13 @@ public final class Session {
         }
         self.model = model
         contextLength = context
+        self.draftTokens = draftTokens
         pool = ThreadPool(threads: threads)
         transformer = Transformer(config: c, weights: model.weights, contextLength: context, maxBatch: batch,
                                   logitRows: logitRows, pool: pool, kvType: options.kvCacheType,
                                   blas: blas, blasTypes: blasTypes)
         samplerState = SamplerState(vocabSize: c.vocabSize, seed: 0)
+        draftPolicy = DraftPolicy(maxDraft: draftTokens)
     }
 
     /// Forgets the cache.
@@ -207,26 +228,60 @@ public final class Session {
             transformer.state.logits[Int(token)] = -Float.infinity
         }
         var required = required[...]
-        while generated.count < maxTokens {
+        // The text so far, where guesses are looked up; only greedy choices can be checked exactly.
+        let guessing = draftTokens > 0 && sampler.isGreedy
+        var history = guessing ? prompt : []
+        /// Accepts `token` as generated; false when generation ends with it.
+        func accept(_ token: Int32) -> Bool {
+            generated.append(token)
+            if guessing { history.append(token) }
+            required = required.dropFirst(model.tokenizer.tokenBytes(token).count)
+            if onToken(token, decoder.append(token)) == .stop { reason = .cancelled; return false }
+            return generated.count < maxTokens
+        }
+        generation: while generated.count < maxTokens {
             if !required.isEmpty, !keepOnly(model.tokenizer.tokens(compatibleWith: Array(required))) {
                 reason = .noAllowedToken
                 break
             }
             let token = samplerState.sample(transformer.state.logits, count: vocab, with: sampler)
             if stop.contains(token) { reason = .stopToken(token); break }
-            generated.append(token)
-            required = required.dropFirst(model.tokenizer.tokenBytes(token).count)
-            if onToken(token, decoder.append(token)) == .stop { reason = .cancelled; break }
-            if generated.count == maxTokens { break }
+            guard accept(token) else { break }
             let position = cachedTokens.count
             if position >= contextLength { reason = .contextFull; break }
-            let start = DispatchTime.now().uptimeNanoseconds
-            withUnsafePointer(to: token) { p in
-                transformer.forward(UnsafeBufferPointer(start: p, count: 1), startPos: position, logits: .last)
+            // Guesses wait until token healing's required bytes are written (they constrain the logits).
+            var draft: ArraySlice<Int32> = []
+            if guessing, required.isEmpty,
+               let guess = lookup.guess(history, limit: min(draftTokens, maxTokens - generated.count,
+                                                            contextLength - position - 1), stop: stop) {
+                draft = guess.tokens.prefix(draftPolicy.draftLength(available: guess.tokens.count,
+                                                                    matchLength: guess.matchLength))
             }
-            stats.decodeSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let start = DispatchTime.now().uptimeNanoseconds
+            ([token] + draft).withUnsafeBufferPointer { batch in
+                transformer.forward(batch, startPos: position, logits: draft.isEmpty ? .last : .all, decodeOrder: true)
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            draftPolicy.record(tokens: 1 + draft.count, seconds: seconds)
+            stats.decodeSeconds += seconds
+            stats.decodeSteps += 1
             stats.decodeTokens += 1
+            stats.draftedTokens += draft.count
             cachedTokens.append(token)
+            // Row r of the logits follows draft[..<r]: a guess holds where it is the greedy choice there.
+            var row = 0
+            for guess in draft {
+                let rowLogits = transformer.state.logits + row * vocab
+                guard Sampler.argmax(rowLogits, count: vocab) == guess else { break }
+                row += 1
+                cachedTokens.append(guess)
+                stats.decodeTokens += 1
+                stats.acceptedDraftTokens += 1
+                guard accept(guess) else { break generation }
+            }
+            if row > 0 {
+                transformer.state.logits.update(from: transformer.state.logits + row * vocab, count: vocab)
+            }
         }
         stats.generatedTokens = generated.count
         return GenerationResult(tokens: generated, finishReason: reason, stats: stats)

@@ -29,7 +29,11 @@ final class Transformer: @unchecked Sendable {
 
     /// Runs `tokens` at positions `startPos...`; `tokens.count <= state.maxBatch`, and for `.all`
     /// `<= state.logitRows`. Logits land in `state.logits`, one row per requested position.
-    func forward(_ tokens: UnsafeBufferPointer<Int32>, startPos: Int, logits wanted: LogitsWanted) {
+    /// `decodeOrder`: attention sums each row as a one-token step does (llama.cpp's batched and
+    /// single-token orders differ in the last bits), so checking guessed tokens in one pass gives the
+    /// logits that decoding them one by one would.
+    func forward(_ tokens: UnsafeBufferPointer<Int32>, startPos: Int, logits wanted: LogitsWanted,
+                 decodeOrder: Bool = false) {
         let c = config, s = state, w = weights
         let n = tokens.count
         let dim = c.dim, kvDim = c.kvDim, hidden = c.hiddenDim, headDim = c.headDim
@@ -58,7 +62,7 @@ final class Transformer: @unchecked Sendable {
                 for h in 0..<c.kvHeadCount { applyRope(s.k + b * kvDim + h * headDim, row: b) }
                 storeKV(layer: l, position: startPos + b, key: s.k + b * kvDim, value: s.v + b * kvDim)
             }
-            attention(layer: l, startPos: startPos, count: n)
+            attention(layer: l, startPos: startPos, count: n, decodeOrder: decodeOrder)
             linear.multiply(layer.wo, s.xb2, batch: n, s.xb)
             MathOps.add(s.xb, s.x, n * dim)
 
@@ -196,8 +200,8 @@ final class Transformer: @unchecked Sendable {
 
     /// xb2[b, head] = softmax(q·K / sqrt(headDim)) · V over positions 0...startPos+b (causal), one
     /// work item per head (ck_attention: llama.cpp's f32 order, so its logits come out bit for bit).
-    private func attention(layer: Int, startPos: Int, count: Int) {
-        if let blas = linear.blas, count >= Linear.blasMinBatch, state.kvType == .f32 {
+    private func attention(layer: Int, startPos: Int, count: Int, decodeOrder: Bool) {
+        if let blas = linear.blas, count >= Linear.blasMinBatch, state.kvType == .f32, !decodeOrder {
             return batchedAttention(blas, layer: layer, startPos: startPos, count: count)
         }
         let c = config, s = state
@@ -213,11 +217,16 @@ final class Transformer: @unchecked Sendable {
         case .scalar: kernel = ck_attention_scalar
         }
         let f16: Int32 = s.kvType == .f16 ? 1 : 0
+        // In decode order each row is its own one-query call; otherwise one call takes every row.
+        let calls = decodeOrder ? count : 1, rows = decodeOrder ? 1 : count
         pool.parallelFor(c.headCount) { h, thread in
             let kvOffset = base + (h / group) * headDim * elementBytes
-            kernel(f16, s.q + h * headDim, Int64(dim), Int64(count), Int64(startPos),
-                   UnsafeRawPointer(s.keyCache + kvOffset), UnsafeRawPointer(s.valueCache + kvOffset), Int64(kvDim),
-                   Int64(headDim), scale, s.attention + thread * s.attentionScratch, s.xb2 + h * headDim, Int64(dim))
+            for call in 0..<calls {
+                kernel(f16, s.q + call * dim + h * headDim, Int64(dim), Int64(rows), Int64(startPos + call),
+                       UnsafeRawPointer(s.keyCache + kvOffset), UnsafeRawPointer(s.valueCache + kvOffset), Int64(kvDim),
+                       Int64(headDim), scale, s.attention + thread * s.attentionScratch,
+                       s.xb2 + call * dim + h * headDim, Int64(dim))
+            }
         }
     }
 

@@ -99,6 +99,66 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(second.stats.reusedTokens, tokens.count + first.tokens.count - 1)
     }
 
+    /// A batch run in decode order has, row for row, the logits of one-token steps to the last bit
+    /// (a speculative step checks its guesses this way). Past 16 positions, where llama.cpp's batched
+    /// attention sums in another order than its one-token attention.
+    func testDecodeOrderBatchHasTheBitsOfOneTokenSteps() throws {
+        let s = try session(options: SessionOptions(threads: 2, batchSize: 8, logitRows: 8, draftTokens: 0))
+        let prompt = tokens + tokens + tokens  // 39 positions
+        let vocab = s.model.config.vocabSize
+        try s.evaluate(Array(prompt[..<33]))
+        var steps: [[Float]] = []
+        for p in 33..<39 {
+            [prompt[p]].withUnsafeBufferPointer { s.transformer.forward($0, startPos: p, logits: .last) }
+            steps.append(Array(UnsafeBufferPointer(start: s.transformer.state.logits, count: vocab)))
+        }
+        Array(prompt[33..<39]).withUnsafeBufferPointer { s.transformer.forward($0, startPos: 33, logits: .all, decodeOrder: true) }
+        for (row, expected) in steps.enumerated() {
+            let got = UnsafeBufferPointer(start: s.transformer.state.logits + row * vocab, count: vocab)
+            let worst = zip(got, expected).map { abs($0 - $1) }.max() ?? 0
+            XCTAssertTrue(zip(got, expected).allSatisfy { $0.bitPattern == $1.bitPattern }, "row \(row): differs by up to \(worst)")
+        }
+    }
+
+    /// Guessed tokens checked in one pass (prompt lookup) give exactly the tokens of plain decoding:
+    /// the batched products and the decode-order attention round as one-token steps do. Steps of any
+    /// size cost the same here, so every guess the lookup finds is checked.
+    func testGuessedTokensGiveTheTokensOfPlainDecoding() throws {
+        // Repeated text, so the lookup finds guesses; 60 positions, past attention's 16-lane groups.
+        let prompt = tokens + tokens + Array(tokens.prefix(6))
+        var drafted = 0
+        for arch in ["llama", "qwen2"] {
+            var shape = TinyModel.Shape()
+            shape.architecture = arch
+            let plain = try session(shape, options: SessionOptions(threads: 2, draftTokens: 0))
+            let guessing = try session(shape, options: SessionOptions(threads: 2, draftTokens: 8))
+            guessing.draftPolicy = DraftPolicy(fixedStepSeconds: Array(repeating: 1e-3, count: 9))
+            let expected = try plain.generate(prompt: prompt, maxTokens: 30)
+            var streamed: [Int32] = []
+            let got = try guessing.generate(prompt: prompt, maxTokens: 30) { id, _ in streamed.append(id); return .continue }
+            XCTAssertEqual(got.tokens, expected.tokens, arch)
+            XCTAssertEqual(streamed, expected.tokens, "every token passes the callback once, in order")
+            XCTAssertEqual(got.finishReason, expected.finishReason)
+            drafted += got.stats.draftedTokens
+            XCTAssertEqual(got.stats.decodeTokens, expected.stats.decodeTokens)
+            XCTAssertEqual(got.stats.decodeSteps, got.stats.decodeTokens - got.stats.acceptedDraftTokens)
+            // The cache holds what was accepted and nothing of rejected guesses: asking again reuses it all.
+            let again = try guessing.generate(prompt: prompt + got.tokens, maxTokens: 1)
+            XCTAssertEqual(again.stats.reusedTokens, prompt.count + got.tokens.count - 1)
+            let fresh = try plain.generate(prompt: prompt + got.tokens, maxTokens: 1)
+            XCTAssertEqual(again.tokens, fresh.tokens)
+            // Cancelling inside a run of accepted guesses stops right there.
+            var seen = 0
+            let cancelled = try guessing.generate(prompt: prompt, maxTokens: 30) { _, _ in
+                seen += 1
+                return seen == 7 ? .stop : .continue
+            }
+            XCTAssertEqual(cancelled.tokens, Array(expected.tokens.prefix(7)))
+            XCTAssertEqual(cancelled.finishReason, .cancelled)
+        }
+        XCTAssertGreaterThan(drafted, 0, "the random models repeat themselves, so guesses are found")
+    }
+
     func testStopTokenAndCancellation() throws {
         let s = try session()
         let free = try s.generate(prompt: tokens, maxTokens: 5)

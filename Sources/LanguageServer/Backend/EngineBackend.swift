@@ -37,15 +37,16 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
                     + "or pass --model with a pinned name or a GGUF path")
         }
         progress("loading \((path as NSString).lastPathComponent)", 10)
-        let backend = try EngineBackend(modelPath: path, threads: configuration.threads)
+        let backend = try EngineBackend(modelPath: path, threads: configuration.threads,
+                                          draftTokens: configuration.draftTokens)
         progress("\(backend.model.config.architecture) ready, \(backend.fimTokens.format.name) FIM", 100)
         return backend
     }
 
-    public init(modelPath: String, threads: Int?) throws {
+    public init(modelPath: String, threads: Int?, draftTokens: Int = SessionOptions().draftTokens) throws {
         do {
             model = try LlamaModel(path: modelPath)
-            session = try Session(model: model, options: SessionOptions(threads: threads))
+            session = try Session(model: model, options: SessionOptions(threads: threads, draftTokens: draftTokens))
         } catch {
             throw EngineBackendError("\(error)")
         }

@@ -49,8 +49,10 @@ struct Bench: ParsableCommand {
             let llama = try LlamaModel(path: model)
             let decodePrompt = 128
             let longest = max(lengths.max()!, decodePrompt + decode + 1)
+            // Decode is measured one token per forward pass (no guessed tokens): the kernels' speed,
+            // comparable with llama.cpp's plain decode.
             let session = try Session(model: llama, options: SessionOptions(
-                contextLength: max(longest, 2048), threads: threads, prefill: product))
+                contextLength: max(longest, 2048), threads: threads, prefill: product, draftTokens: 0))
             let c = llama.config
             // Deterministic ordinary token ids (speed does not depend on which tokens).
             let vocab = Int32(c.vocabSize)

@@ -41,6 +41,10 @@ struct FIMBatch: ParsableCommand {
         var middle: String?
         var promptTokens: Int
         var reusedTokens: Int
+        var decodeSeconds = 0.0
+        var decodeSteps = 0
+        var draftedTokens = 0
+        var acceptedDraftTokens = 0
     }
 
     func run() throws {
@@ -61,8 +65,9 @@ struct FIMBatch: ParsableCommand {
             var pieces = request.pieces ?? []
             var finish = request.finish ?? "stop"
             var reused = 0
+            var stats = GenerationStats()
             if request.pieces == nil {
-                if session == nil { session = try Session(model: llama, options: SessionOptions(threads: engine.threads)) }
+                if session == nil { session = try Session(model: llama, options: SessionOptions(threads: engine.threads, draftTokens: engine.draftTokens)) }
                 let result: GenerationResult = try session!.generate(prompt: plan.prompt.tokens, maxTokens: maxTokens,
                                                    stop: plan.prompt.stopTokens,
                                                    startingWith: plan.requiredStart) { _, text in
@@ -71,6 +76,7 @@ struct FIMBatch: ParsableCommand {
                 }
                 finish = result.finishReason == .maxTokens ? "max" : "stop"
                 reused = result.stats.reusedTokens
+                stats = result.stats
             }
             // The server's run, replayed: the streaming stop looks at the text after every token.
             var generated = ""
@@ -82,7 +88,8 @@ struct FIMBatch: ParsableCommand {
             let edit = plan.edit(for: generated, truncated: !stoppedEarly && finish == "max",
                                  endedByModel: !stoppedEarly && finish == "stop")
             let response = Response(pieces: pieces, finish: finish, middle: edit?.text, promptTokens: plan.prompt.tokens.count,
-                                    reusedTokens: reused)
+                                    reusedTokens: reused, decodeSeconds: stats.decodeSeconds, decodeSteps: stats.decodeSteps,
+                                    draftedTokens: stats.draftedTokens, acceptedDraftTokens: stats.acceptedDraftTokens)
             FileHandle.standardOutput.write(try encoder.encode(response) + Data("\n".utf8))
         }
     }

@@ -39,17 +39,21 @@ struct Generate: ParsableCommand {
     @Option(help: "Context length (default: min(model's, 4096)).")
     var context: Int?
 
+    @Option(help: "Tokens guessed per decode step from the text so far and checked in one pass (0: off; same output).")
+    var draftTokens: Int = SessionOptions().draftTokens
+
     func validate() throws {
         guard n > 0 else { throw ValidationError("-n must be at least 1") }
         guard temperature >= 0 else { throw ValidationError("--temperature must be >= 0") }
         guard topP > 0 && topP <= 1 else { throw ValidationError("--top-p must be in (0, 1]") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard draftTokens >= 0 else { throw ValidationError("--draft-tokens must be >= 0") }
     }
 
     func run() throws {
         do {
             let llama = try LlamaModel(path: model)
-            let session = try Session(model: llama, options: SessionOptions(contextLength: context, threads: threads))
+            let session = try Session(model: llama, options: SessionOptions(contextLength: context, threads: threads, draftTokens: draftTokens))
             let tokenizer = llama.tokenizer
             let tokens = tokenizer.encode(prompt, addBOS: tokenizer.addsBOS, parseSpecial: special)
             let sampler = Sampler(temperature: temperature, topK: topK, topP: topP, seed: seed)
@@ -62,7 +66,8 @@ struct Generate: ParsableCommand {
             let s = result.stats
             FileHandle.standardError.write(Data("""
                 \(s.promptTokens) prompt tokens: \(String(format: "%.1f", s.prefillTokensPerSecond)) tok/s; \
-                \(s.generatedTokens) generated, decode \(String(format: "%.1f", s.decodeTokensPerSecond)) tok/s; \
+                \(s.generatedTokens) generated, decode \(String(format: "%.1f", s.decodeTokensPerSecond)) tok/s \
+                in \(s.decodeSteps) steps (\(s.acceptedDraftTokens) of \(s.draftedTokens) guesses kept); \
                 \(session.threadCount) threads; stopped: \(result.finishReason)
 
                 """.utf8))

@@ -30,6 +30,9 @@ struct LSP: AsyncParsableCommand {
     @Option(help: "Prompt token budget (prefix, suffix and other open files).")
     var contextTokens: Int?
 
+    @Option(help: "Tokens guessed per decode step from the text so far and checked in one pass (0: off; same output).")
+    var draftTokens: Int?
+
     @Option(help: "Largest accepted message in bytes; larger ones are skipped with an error.")
     var maxMessageBytes: Int?
 
@@ -44,6 +47,9 @@ struct LSP: AsyncParsableCommand {
                               ("--context-tokens", contextTokens), ("--max-message-bytes", maxMessageBytes)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1, not \(value)") }
         }
+        if let draftTokens, !(0...8).contains(draftTokens) {
+            throw ValidationError("--draft-tokens must be from 0 to 8, not \(draftTokens)")
+        }
     }
 
     var serverConfiguration: ServerConfiguration {
@@ -55,6 +61,7 @@ struct LSP: AsyncParsableCommand {
         if let multiline, let policy = MultilinePolicy(rawValue: multiline) { c.multiline = policy }
         if let contextTokens { c.contextTokens = contextTokens }
         if let maxMessageBytes { c.maxMessageBytes = maxMessageBytes }
+        if let draftTokens { c.draftTokens = draftTokens }
         return c
     }
 

@@ -9,6 +9,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Threads (default: all cores).")
     var threads: Int?
 
+    @Option(help: "Tokens guessed per decode step from the text so far and checked in one pass (0: off; same output).")
+    var draftTokens: Int = SessionOptions().draftTokens
+
     /// The model file `--model` names; a validation error saying what is wrong otherwise.
     func resolvedPath() throws -> String {
         do { return try ModelLocator.resolve(model) } catch { throw ValidationError("\(error)") }
