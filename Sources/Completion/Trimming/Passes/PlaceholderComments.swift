@@ -2,7 +2,9 @@ extension Trim {
     /// Comment lines that only stand in for code (`# your code here`, `// TODO: implement`) are
     /// dropped: the model copied an exercise's stub, and the user gets nothing to accept. A middle
     /// that was only a placeholder is left empty, so the backend's retry asks the model again without
-    /// that first token. A comment the user started typing is not the middle's own line, so it stays.
+    /// that first token; so is one whose other lines are only stub statements (`pass`, `...`,
+    /// `raise NotImplementedError`, `todo!()`), the rest of the same stub. A comment the user started
+    /// typing is not the middle's own line, so it stays.
     public static func placeholderComments(_ middle: String, _ context: TrimContext) -> String {
         guard middle.contains(where: { "#/*-".contains($0) }) else { return middle }
         let lines = Text.lines(middle)
@@ -11,7 +13,18 @@ extension Trim {
             !(isPlaceholderComment(line) && (index > 0 || Text.isBlank(context.lineBeforeCursor)))
         }
         guard kept.count < lines.count else { return middle }
+        if kept.allSatisfy({ Text.isBlank($0.element) || isStubStatement($0.element) }) { return "" }
         return kept.map(\.element).joined(separator: "\n")
+    }
+
+    /// Statements that stand in for a body in an exercise stub.
+    static let stubStatements: Set<String> = [
+        "pass", "...", "raise NotImplementedError", "raise NotImplementedError()", "todo!()", "unimplemented!()",
+    ]
+
+    static func isStubStatement(_ line: Substring) -> Bool {
+        let statement = line.trimmingWhitespace()
+        return stubStatements.contains(statement.hasSuffix(";") ? String(statement.dropLast()) : statement)
     }
 
     /// Comment text (lowercased, without its marker and punctuation) that means "code goes here".
