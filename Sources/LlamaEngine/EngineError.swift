@@ -10,6 +10,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     case emptyPrompt
     case invalidToken(Int32, vocabSize: Int)
     case modelNotFound(String)
+    /// `interrupt` asked a prompt evaluation to stop; the cache holds the batches finished before it.
+    case interrupted
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
             return "token id \(token) is outside the vocabulary (0..<\(vocabSize))"
         case .modelNotFound(let what):
             return what
+        case .interrupted:
+            return "the prompt evaluation was interrupted"
         }
     }
 }

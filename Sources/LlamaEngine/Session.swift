@@ -164,21 +164,25 @@ public final class Session {
     }
 
     /// Runs `prompt` (reusing the cached prefix) and leaves the logits of its last position in `logits`.
-    /// Returns the number of reused tokens.
+    /// Returns the number of reused tokens. `interrupt` is asked before every layer; when it says
+    /// stop, `EngineError.interrupted` is thrown and the cache keeps the batches finished before.
     @discardableResult
-    public func evaluate(_ prompt: [Int32]) throws -> Int {
+    public func evaluate(_ prompt: [Int32], interrupt: (() -> Bool)? = nil) throws -> Int {
         try validate(prompt, extraRoom: 0)
         let reuse = reuseCache(for: prompt)
         var start = reuse
         let batch = transformer.state.maxBatch
-        prompt.withUnsafeBufferPointer { all in
+        let finished = prompt.withUnsafeBufferPointer { all in
             while start < prompt.count {
                 let end = min(prompt.count, start + batch)
-                transformer.forward(UnsafeBufferPointer(rebasing: all[start..<end]), startPos: start, logits: .last)
+                guard transformer.forward(UnsafeBufferPointer(rebasing: all[start..<end]), startPos: start, logits: .last,
+                                          interrupt: interrupt) else { return false }
                 start = end
             }
+            return true
         }
-        cachedTokens = prompt
+        cachedTokens = Array(prompt[..<start])
+        guard finished else { throw EngineError.interrupted }
         return reuse
     }
 
@@ -208,16 +212,20 @@ public final class Session {
     /// `excludingFirst`: tokens the first generated token may not be (a retry after an unusable answer).
     /// `startingWith`: bytes the generated text must begin with (token healing: the prompt's last
     /// token was held back, so the model may write it again or a longer token that starts with it).
+    /// `interrupt`: asked before every layer of every forward pass; when it says stop, generation ends
+    /// at once as `.cancelled` (in the prompt: `EngineError.interrupted`), the cache holding only
+    /// finished positions.
     public func generate(prompt: [Int32], maxTokens: Int, stop: Set<Int32> = [], sampler: Sampler = .greedy,
                          excludingFirst: Set<Int32> = [], startingWith required: [UInt8] = [],
-                         onToken: (Int32, String) -> GenerationControl = { _, _ in .continue }) throws
+                         onToken: (Int32, String) -> GenerationControl = { _, _ in .continue },
+                         interrupt: (() -> Bool)? = nil) throws
         -> GenerationResult {
         var stats = GenerationStats()
         stats.promptTokens = prompt.count
         try validate(prompt, extraRoom: 1)
         samplerState.reseed(sampler.seed)
         let prefillStart = DispatchTime.now().uptimeNanoseconds
-        stats.reusedTokens = try evaluate(prompt)
+        stats.reusedTokens = try evaluate(prompt, interrupt: interrupt)
         stats.prefillSeconds = Double(DispatchTime.now().uptimeNanoseconds - prefillStart) / 1e9
 
         var decoder = model.streamingDecoder()
@@ -258,9 +266,11 @@ public final class Session {
                                                                     matchLength: guess.matchLength))
             }
             let start = DispatchTime.now().uptimeNanoseconds
-            ([token] + draft).withUnsafeBufferPointer { batch in
-                transformer.forward(batch, startPos: position, logits: draft.isEmpty ? .last : .all, decodeOrder: true)
+            let finished = ([token] + draft).withUnsafeBufferPointer { batch in
+                transformer.forward(batch, startPos: position, logits: draft.isEmpty ? .last : .all, decodeOrder: true,
+                                    interrupt: interrupt)
             }
+            guard finished else { reason = .cancelled; break }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             draftPolicy.record(tokens: 1 + draft.count, seconds: seconds)
             stats.decodeSeconds += seconds

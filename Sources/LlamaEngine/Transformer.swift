@@ -32,8 +32,12 @@ final class Transformer: @unchecked Sendable {
     /// `decodeOrder`: attention sums each row as a one-token step does (llama.cpp's batched and
     /// single-token orders differ in the last bits), so checking guessed tokens in one pass gives the
     /// logits that decoding them one by one would.
+    /// `interrupt`, asked before each layer, abandons the pass (false is returned): a request that
+    /// supersedes the running one waits for a layer, not for a whole batch. The cache entries of the
+    /// abandoned positions are then partly written; the caller does not count them as cached.
+    @discardableResult
     func forward(_ tokens: UnsafeBufferPointer<Int32>, startPos: Int, logits wanted: LogitsWanted,
-                 decodeOrder: Bool = false) {
+                 decodeOrder: Bool = false, interrupt: (() -> Bool)? = nil) -> Bool {
         let c = config, s = state, w = weights
         let n = tokens.count
         let dim = c.dim, kvDim = c.kvDim, hidden = c.hiddenDim, headDim = c.headDim
@@ -47,6 +51,7 @@ final class Transformer: @unchecked Sendable {
         computeRopeTables(startPos: startPos, count: n)
 
         for l in 0..<c.layerCount {
+            if let interrupt, interrupt() { return false }
             let layer = w.layers[l]
 
             // Attention: xb = rmsnorm(x); q, k, v = W·xb (+ bias); RoPE on q and k; cache k and v.
@@ -90,6 +95,7 @@ final class Transformer: @unchecked Sendable {
             MathOps.rmsNorm(s.xb + (b - first) * dim, s.x + b * dim, w.outputNorm, dim, epsilon: c.rmsEpsilon)
         }
         linear.multiply(w.output, s.xb, batch: rows, s.logits)
+        return true
     }
 
     // MARK: RoPE

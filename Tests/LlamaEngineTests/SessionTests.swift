@@ -159,6 +159,38 @@ final class SessionTests: XCTestCase {
         XCTAssertGreaterThan(drafted, 0, "the random models repeat themselves, so guesses are found")
     }
 
+    /// An interrupted pass leaves the cache holding only finished batches; what runs next is exact.
+    func testInterruptStopsWithinAPassAndKeepsOnlyFinishedWork() throws {
+        let s = try session(options: SessionOptions(threads: 2, batchSize: 8, draftTokens: 0))
+        let prompt = tokens + tokens  // 26 tokens: batches of 8, 8, 8, 2
+        var asked = 0
+        // Two layers per pass: the fifth question is the first layer of the third batch.
+        XCTAssertThrowsError(try s.evaluate(prompt, interrupt: { asked += 1; return asked == 5 })) { error in
+            guard case EngineError.interrupted = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertEqual(s.cachedTokens, Array(prompt[..<16]))
+        XCTAssertEqual(try s.evaluate(prompt), 16)
+        let resumed = Array(s.logits)
+        s.reset()
+        try s.evaluate(prompt)
+        XCTAssertEqual(resumed, Array(s.logits))
+
+        // In generation: the step under way is dropped, the tokens before it stay cached.
+        s.reset()
+        let free = try s.generate(prompt: prompt, maxTokens: 6)
+        s.reset()
+        var tokensSeen = 0
+        let stopped = try s.generate(prompt: prompt, maxTokens: 6, onToken: { _, _ in
+            tokensSeen += 1
+            return .continue
+        }, interrupt: { tokensSeen == 3 })
+        XCTAssertEqual(stopped.finishReason, .cancelled)
+        XCTAssertEqual(stopped.tokens, Array(free.tokens.prefix(3)))
+        XCTAssertEqual(s.cachedTokens, prompt + free.tokens.prefix(2), "the third token's pass did not finish")
+        let again = try s.generate(prompt: prompt + free.tokens.prefix(3), maxTokens: 3)
+        XCTAssertEqual(again.tokens, Array(free.tokens[3..<6]))
+    }
+
     func testStopTokenAndCancellation() throws {
         let s = try session()
         let free = try s.generate(prompt: tokens, maxTokens: 5)

@@ -137,9 +137,12 @@ extension EngineBackend {
         let deadline = input.deadline
         do {
             let result = try engineLock.withLock {
+                // A request that supersedes this one stops it within a layer (`interrupt`), not a whole
+                // step or prompt batch: a running precompute then costs a keystroke a few milliseconds.
                 try session.generate(prompt: plan.prompt.tokens + after.tokens, maxTokens: input.maxNewTokens,
                                      stop: plan.prompt.stopTokens, excludingFirst: excluding,
-                                     startingWith: Array(plan.requiredStart.dropFirst(after.pieces.joined().utf8.count))) { token, text in
+                                     startingWith: Array(plan.requiredStart.dropFirst(after.pieces.joined().utf8.count)),
+                                     onToken: { token, text in
                     attempt.append(token, text)
                     if isCancelled() || plan.shouldStop(generatedSoFar: attempt.text) { return .stop }
                     // Past the time limit, finish at a line boundary rather than mid-line.
@@ -148,10 +151,11 @@ extension EngineBackend {
                         return .stop
                     }
                     return .continue
-                }
+                }, interrupt: isCancelled)
             }
             attempt.finish(result)
         } catch {
+            if isCancelled() { throw CancellationError() }
             throw EngineBackendError("\(error)")
         }
         if isCancelled() { throw CancellationError() }
@@ -214,15 +218,20 @@ extension EngineBackend {
         stateLock.withLock { upcoming[uri]?.output.middle }
     }
 
-    /// Brings the KV cache up to `prompt` 32 tokens at a time, so a request arriving meanwhile waits
-    /// for one chunk rather than a whole prompt.
-    private func prefillInChunks(_ prompt: [Int32], isCancelled: @Sendable () -> Bool) throws {
+    /// Brings the KV cache up to `prompt` 32 tokens at a time, releasing the engine between chunks; a
+    /// request arriving meanwhile interrupts the running chunk within a layer, and the chunks finished
+    /// before stay cached.
+    private func prefillInChunks(_ prompt: [Int32], isCancelled: @escaping @Sendable () -> Bool) throws {
         var end = engineLock.withLock { session.reuseCache(for: prompt) }
         while end < prompt.count - 1 {
             if isCancelled() { throw CancellationError() }
             end = min(prompt.count - 1, end + 32)
             let chunk = Array(prompt[..<end])
-            try engineLock.withLock { _ = try session.evaluate(chunk) }
+            do {
+                try engineLock.withLock { _ = try session.evaluate(chunk, interrupt: isCancelled) }
+            } catch EngineError.interrupted {
+                throw CancellationError()
+            }
         }
     }
 
