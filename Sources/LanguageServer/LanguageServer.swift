@@ -390,7 +390,7 @@ public final class LanguageServer: Sendable {
     }
 
     private func completionInput(_ mode: CompletionInput.Mode, _ document: Document, cursor: Int,
-                                 _ snapshot: ServerState) -> CompletionInput {
+                                 _ snapshot: ServerState, invoked: Bool = false) -> CompletionInput {
         let c = snapshot.configuration
         return CompletionInput(
             mode: mode, uri: document.uri, languageId: document.languageId, version: document.version,
@@ -398,7 +398,7 @@ public final class LanguageServer: Sendable {
             suffix: String(decoding: document.bytes[cursor...], as: UTF8.self),
             otherDocuments: c.extraContext ? snapshot.otherDocuments(than: document.uri) : [],
             maxNewTokens: c.maxNewTokens, multiline: c.multiline, contextTokens: c.contextTokens,
-            lineEnding: document.lineEnding, precompute: c.precompute)
+            lineEnding: document.lineEnding, precompute: c.precompute, invoked: invoked)
     }
 
     private func document(_ uri: DocumentURI, in snapshot: ServerState) throws -> Document {
@@ -415,7 +415,7 @@ public final class LanguageServer: Sendable {
     {
         let document = try document(r.textDocument.uri, in: snapshot)
         let cursor = document.offset(of: r.position, encoding: snapshot.encoding)
-        let input = completionInput(.inline, document, cursor: cursor, snapshot)
+        let input = completionInput(.inline, document, cursor: cursor, snapshot, invoked: r.context.triggerKind == 1)
         guard let output = try await generate(input, flag: flag, timeLimitMs: snapshot.configuration.timeLimitMs),
               !output.middle.allSatisfy(\.isWhitespace)
         else { return nil }
@@ -429,7 +429,7 @@ public final class LanguageServer: Sendable {
     {
         let document = try document(r.textDocument.uri, in: snapshot)
         let cursor = document.offset(of: r.position, encoding: snapshot.encoding)
-        let input = completionInput(.completion, document, cursor: cursor, snapshot)
+        let input = completionInput(.completion, document, cursor: cursor, snapshot, invoked: r.context?.triggerKind == 1)
         guard let output = try await generate(input, flag: flag, timeLimitMs: snapshot.configuration.timeLimitMs),
               !output.middle.allSatisfy(\.isWhitespace)
         else { return CompletionList(isIncomplete: true, items: []) }

@@ -67,7 +67,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             case "maxNewTokens": maxNewTokens = int(key, value, min: 1, max: 4096) ?? maxNewTokens
             case "docstringMaxNewTokens": docstringMaxNewTokens = int(key, value, min: 1, max: 4096) ?? docstringMaxNewTokens
             case "timeLimitMs": timeLimitMs = int(key, value, min: 1) ?? timeLimitMs
-            case "draftTokens": draftTokens = int(key, value, min: 0, max: 8) ?? draftTokens
+            case "draftTokens":
+                let range = SessionOptions.draftTokenRange
+                draftTokens = int(key, value, min: range.lowerBound, max: range.upperBound) ?? draftTokens
             case "contextTokens": contextTokens = int(key, value, min: 64) ?? contextTokens
             case "maxMessageBytes": maxMessageBytes = int(key, value, min: 1024) ?? maxMessageBytes
             case "multiline":

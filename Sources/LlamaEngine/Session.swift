@@ -63,6 +63,8 @@ public struct SessionOptions: Sendable {
     /// and checks them in the same forward pass as the token just chosen; 0 turns guessing off. The
     /// output is the same either way: a guess is kept only where it equals the model's own choice.
     public var draftTokens: Int = 8
+    /// The values `draftTokens` may take (`DraftPolicy` knows how often guesses hold up to 8).
+    public static let draftTokenRange = 0...8
 
     public init(contextLength: Int? = nil, threads: Int? = nil, kvCacheType: KVCacheType = .f32,
                 batchSize: Int = 512, logitRows: Int = 1, prefill: PrefillProduct = .automatic,
@@ -133,7 +135,7 @@ public final class Session {
         let context = min(options.contextLength ?? min(c.contextLength, 4096), max(c.contextLength, 1))
         let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let batch = max(1, min(options.batchSize, context))
-        let draftTokens = max(0, min(options.draftTokens, batch - 1))
+        let draftTokens = max(0, min(options.draftTokens, batch - 1, SessionOptions.draftTokenRange.upperBound))
         let logitRows = max(1, min(max(options.logitRows, draftTokens + 1), batch))
         // OpenBLAS only when some matrix of this model would use it.
         let blasTypes = options.prefill.blasTypes(on: .active).intersection(model.weights.matrixTypes)

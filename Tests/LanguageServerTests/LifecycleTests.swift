@@ -172,6 +172,35 @@ final class LifecycleTests: XCTestCase {
         }
     }
 
+    /// Whether the user asked for a completion (trigger kind 1) reaches the backend.
+    func testInvokedTriggerKindReachesTheBackend() async throws {
+        let client = TestClient()
+        try await client.initialize()
+        let pos = client.open("file:///a.py", "python", "x = 1️⃣")
+        let uri = TextDocumentIdentifier(uri: "file:///a.py")
+        _ = try await client.send(InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 1)))
+        XCTAssertEqual(client.backend.calls.last?.invoked, true)
+        _ = try await client.send(InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 2)))
+        XCTAssertEqual(client.backend.calls.last?.invoked, false)
+        _ = try await client.send(CompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 1)))
+        XCTAssertEqual(client.backend.calls.last?.invoked, true)
+        _ = try await client.send(CompletionRequest(textDocument: uri, position: pos["1️⃣"]!))
+        XCTAssertEqual(client.backend.calls.last?.invoked, false)
+    }
+
+    /// `draftTokens` is read, bounded, and reloads the model (the session is built with it).
+    func testDraftTokensSetting() {
+        var c = ServerConfiguration()
+        XCTAssertEqual(c.draftTokens, 8)
+        let old = c
+        XCTAssertEqual(c.apply(["draftTokens": 0]), [])
+        XCTAssertEqual(c.draftTokens, 0)
+        XCTAssertTrue(old.needsReload(for: c))
+        let warnings = c.apply(["draftTokens": 9])
+        XCTAssertEqual(c.draftTokens, 0, "out of range: ignored")
+        XCTAssertTrue(warnings.first?.contains("draftTokens must be an integer from 0 to 8") == true, "\(warnings)")
+    }
+
     func testModelPathResolution() {
         var c = ServerConfiguration()
         let env = ["HOME": "/home/u", "INFILL_CACHE": "/cache"]

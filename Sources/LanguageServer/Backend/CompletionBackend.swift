@@ -45,11 +45,15 @@ public struct CompletionInput: Sendable, Equatable {
     public var lineEnding: String
     /// Whether the backend may, while idle, compute the completion that follows accepting this one.
     public var precompute: Bool
+    /// The user asked for this completion (LSP trigger kind "invoked"), not the editor while typing:
+    /// a model that ends at once is asked again for its best answer that says something.
+    public var invoked: Bool
 
     public init(mode: Mode, uri: DocumentURI, languageId: String, version: Int, prefix: String, suffix: String,
                 otherDocuments: [ContextDocument] = [], maxNewTokens: Int = 64,
                 deadline: ContinuousClock.Instant = .now + .seconds(1.5), multiline: MultilinePolicy = .auto,
-                contextTokens: Int = 2048, stop: [String] = [], lineEnding: String = "\n", precompute: Bool = true) {
+                contextTokens: Int = 2048, stop: [String] = [], lineEnding: String = "\n", precompute: Bool = true,
+                invoked: Bool = false) {
         self.mode = mode
         self.uri = uri
         self.languageId = languageId
@@ -64,6 +68,7 @@ public struct CompletionInput: Sendable, Equatable {
         self.stop = stop
         self.lineEnding = lineEnding
         self.precompute = precompute
+        self.invoked = invoked
     }
 }
 

@@ -34,6 +34,10 @@ struct EngineAttempt {
     /// the shape of its last block.
     var truncated: Bool { result?.finishReason == .maxTokens || hitDeadline }
 
+    /// The text ends a line and holds code: where generation may stop at the time limit. Blank lines
+    /// do not count, so a prompt that took the whole limit still gets a line that says something.
+    var endsALineOfCode: Bool { text.hasSuffix("\n") && text.contains { !$0.isWhitespace } }
+
     var endedByModel: Bool {
         if case .stopToken = result?.finishReason { return true }
         return false
@@ -44,9 +48,14 @@ struct EngineAttempt {
     }
 
     /// Where a second try starts: this answer's leading whitespace and line breaks, with the token of
-    /// its first word excluded. Nil when it wrote no word.
-    func retry() -> (kept: Start, excluded: Int32)? {
-        guard let word = pieces.firstIndex(where: { $0.contains { !$0.isWhitespace } }) else { return nil }
-        return (Start(tokens: Array(tokens[..<word]), pieces: Array(pieces[..<word])), tokens[word])
+    /// its first word excluded. When it wrote no word and `endingIt` is given (the user asked for this
+    /// completion), the whole answer is kept and the tokens that would end it there are excluded.
+    /// Nil otherwise.
+    func retry(endingIt stopTokens: Set<Int32>? = nil) -> (kept: Start, excluded: Set<Int32>)? {
+        if let word = pieces.firstIndex(where: { $0.contains { !$0.isWhitespace } }) {
+            return (Start(tokens: Array(tokens[..<word]), pieces: Array(pieces[..<word])), [tokens[word]])
+        }
+        guard let stopTokens, endedByModel else { return nil }
+        return (Start(tokens: tokens, pieces: pieces), stopTokens)
     }
 }

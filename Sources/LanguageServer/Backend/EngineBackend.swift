@@ -106,8 +106,10 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         // The answer only repeated code the document already has, so trimming left nothing: ask once
         // more with its first word excluded (the prompt is still in the KV cache, so this is cheap).
         // Past the time limit too: that try ends at its first line break, and a line beats nothing.
-        if input.mode != .docstring, edit == nil, let retry = attempt.retry() {
-            let second = try generate(plan, input: input, after: retry.kept, excluding: [retry.excluded],
+        // An explicit request the model answered with nothing gets its best answer that says something.
+        if input.mode != .docstring, edit == nil,
+           let retry = attempt.retry(endingIt: input.invoked ? plan.prompt.stopTokens : nil) {
+            let second = try generate(plan, input: input, after: retry.kept, excluding: retry.excluded,
                                       isCancelled: isCancelled)
             if let secondEdit = second.edit(plan) {
                 edit = secondEdit
@@ -146,7 +148,7 @@ extension EngineBackend {
                     attempt.append(token, text)
                     if isCancelled() || plan.shouldStop(generatedSoFar: attempt.text) { return .stop }
                     // Past the time limit, finish at a line boundary rather than mid-line.
-                    if ContinuousClock.now >= deadline, attempt.text.hasSuffix("\n") {
+                    if ContinuousClock.now >= deadline, attempt.endsALineOfCode {
                         attempt.hitDeadline = true
                         return .stop
                     }
@@ -188,6 +190,7 @@ extension EngineBackend {
     private func precomputeAfterAccepting(_ edit: CompletionEdit, of input: CompletionInput,
                                           timeLimit: Duration, request: Int) {
         var accepted = input
+        accepted.invoked = false  // nobody asked for it: the model's "nothing" stands
         accepted.prefix = input.prefix + edit.text
         accepted.suffix = String(input.suffix.dropFirst(edit.replacedCharactersAfterCursor))
         let snapshot = accepted

@@ -35,7 +35,7 @@ struct Complete: AsyncParsableCommand {
         }
         let split = try Self.split(text, line: line, column: column, path: path)
         let modelPath = try engine.resolvedPath()
-        let backend = try EngineBackend(modelPath: modelPath, threads: engine.threads)
+        let backend = try EngineBackend(modelPath: modelPath, threads: engine.threads, draftTokens: engine.draftTokens)
         backend.precomputesNext = false  // one request, then exit
         let input = CompletionInput(
             mode: .inline, uri: URL(fileURLWithPath: path).absoluteString,

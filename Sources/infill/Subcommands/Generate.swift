@@ -47,7 +47,7 @@ struct Generate: ParsableCommand {
         guard temperature >= 0 else { throw ValidationError("--temperature must be >= 0") }
         guard topP > 0 && topP <= 1 else { throw ValidationError("--top-p must be in (0, 1]") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        guard draftTokens >= 0 else { throw ValidationError("--draft-tokens must be >= 0") }
+        try ModelOptions.validateDraftTokens(draftTokens)
     }
 
     func run() throws {

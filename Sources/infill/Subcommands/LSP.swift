@@ -47,9 +47,7 @@ struct LSP: AsyncParsableCommand {
                               ("--context-tokens", contextTokens), ("--max-message-bytes", maxMessageBytes)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1, not \(value)") }
         }
-        if let draftTokens, !(0...8).contains(draftTokens) {
-            throw ValidationError("--draft-tokens must be from 0 to 8, not \(draftTokens)")
-        }
+        try ModelOptions.validateDraftTokens(draftTokens)
     }
 
     var serverConfiguration: ServerConfiguration {

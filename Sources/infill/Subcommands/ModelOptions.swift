@@ -12,6 +12,17 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Tokens guessed per decode step from the text so far and checked in one pass (0: off; same output).")
     var draftTokens: Int = SessionOptions().draftTokens
 
+    func validate() throws {
+        try ModelOptions.validateDraftTokens(draftTokens)
+    }
+
+    static func validateDraftTokens(_ value: Int?) throws {
+        let range = SessionOptions.draftTokenRange
+        if let value, !range.contains(value) {
+            throw ValidationError("--draft-tokens must be from \(range.lowerBound) to \(range.upperBound), not \(value)")
+        }
+    }
+
     /// The model file `--model` names; a validation error saying what is wrong otherwise.
     func resolvedPath() throws -> String {
         do { return try ModelLocator.resolve(model) } catch { throw ValidationError("\(error)") }

@@ -1,0 +1,40 @@
+import XCTest
+@testable import LanguageServer
+@testable import LlamaEngine
+
+/// When a request's answer is retried, and where a run past its time limit may stop.
+final class EngineAttemptTests: XCTestCase {
+    private func attempt(_ pieces: [(Int32, String)], finish: FinishReason) -> EngineAttempt {
+        var attempt = EngineAttempt()
+        for (token, piece) in pieces { attempt.append(token, piece) }
+        attempt.finish(GenerationResult(tokens: pieces.map(\.0), finishReason: finish, stats: GenerationStats()))
+        return attempt
+    }
+
+    func testRetryExcludesTheFirstWord() throws {
+        let a = attempt([(10, "\n"), (11, "    "), (12, "return"), (13, " x")], finish: .stopToken(0))
+        let retry = try XCTUnwrap(a.retry())
+        XCTAssertEqual(retry.kept.tokens, [10, 11])
+        XCTAssertEqual(retry.excluded, [12])
+    }
+
+    /// A model that ends at once: nothing to retry for the editor's automatic requests; for one the
+    /// user invoked, the same start again with every token that would end it excluded.
+    func testAnAnswerOfNothingIsRetriedOnlyWhenTheUserAskedForIt() throws {
+        let empty = attempt([], finish: .stopToken(7))
+        XCTAssertNil(empty.retry())
+        let forced = try XCTUnwrap(empty.retry(endingIt: [7, 8]))
+        XCTAssertEqual(forced.kept.tokens, [])
+        XCTAssertEqual(forced.excluded, [7, 8])
+        let blank = attempt([(10, "    "), (11, "\n")], finish: .stopToken(7))
+        XCTAssertEqual(try XCTUnwrap(blank.retry(endingIt: [7])).kept.tokens, [10, 11])
+        // Cut short (time or token limit), not ended by the model: no forced retry.
+        XCTAssertNil(attempt([(10, "    ")], finish: .maxTokens).retry(endingIt: [7]))
+    }
+
+    func testTheTimeLimitStopsOnlyAfterALineOfCode() {
+        XCTAssertFalse(attempt([(10, "    "), (11, "\n")], finish: .maxTokens).endsALineOfCode, "a blank line")
+        XCTAssertFalse(attempt([(10, "    x = 1")], finish: .maxTokens).endsALineOfCode, "mid-line")
+        XCTAssertTrue(attempt([(10, "\n"), (11, "    x = 1\n")], finish: .maxTokens).endsALineOfCode)
+    }
+}
