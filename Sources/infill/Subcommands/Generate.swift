@@ -39,7 +39,7 @@ struct Generate: ParsableCommand {
     @Option(help: "Context length (default: min(model's, 4096)).")
     var context: Int?
 
-    @Option(help: "Tokens guessed per decode step from the text so far and checked in one pass (0: off; same output).")
+    @Option(help: ArgumentHelp(ModelOptions.draftTokensHelp))
     var draftTokens: Int = SessionOptions().draftTokens
 
     func validate() throws {

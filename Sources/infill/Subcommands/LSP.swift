@@ -30,7 +30,7 @@ struct LSP: AsyncParsableCommand {
     @Option(help: "Prompt token budget (prefix, suffix and other open files).")
     var contextTokens: Int?
 
-    @Option(help: "Tokens guessed per decode step from the text so far and checked in one pass (0: off; same output).")
+    @Option(help: ArgumentHelp(ModelOptions.draftTokensHelp))
     var draftTokens: Int?
 
     @Option(help: "Largest accepted message in bytes; larger ones are skipped with an error.")

@@ -9,12 +9,15 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Threads (default: all cores).")
     var threads: Int?
 
-    @Option(help: "Tokens guessed per decode step from the text so far and checked in one pass (0: off; same output).")
+    @Option(help: ArgumentHelp(ModelOptions.draftTokensHelp))
     var draftTokens: Int = SessionOptions().draftTokens
 
     func validate() throws {
         try ModelOptions.validateDraftTokens(draftTokens)
     }
+
+    /// The help of `--draft-tokens`, which `lsp` and `generate` take too.
+    static let draftTokensHelp = "Tokens guessed per decode step from the text so far and checked in one pass (0: off; same output)."
 
     static func validateDraftTokens(_ value: Int?) throws {
         let range = SessionOptions.draftTokenRange
