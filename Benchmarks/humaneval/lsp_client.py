@@ -12,6 +12,8 @@ class LSPClient:
         self.next_id = 1
         self.inbox = queue.Queue()
         self.notifications = []
+        # Server→client requests by method: handler(params) -> result; others are answered null.
+        self.server_request_handlers = {}
         self.reader = threading.Thread(target=self._read_loop, daemon=True)
         self.reader.start()
 
@@ -56,8 +58,10 @@ class LSPClient:
                 if "error" in msg:
                     raise RuntimeError(f"error from server: {msg['error']}")
                 return msg.get("result")
-            if "method" in msg and "id" in msg:  # server→client request: accept with null
-                self._send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+            if "method" in msg and "id" in msg:  # server→client request
+                handler = self.server_request_handlers.get(msg["method"])
+                result = handler(msg.get("params")) if handler else None
+                self._send({"jsonrpc": "2.0", "id": msg["id"], "result": result})
             self.notifications.append(msg)
 
     def request(self, method, params, timeout=120):
@@ -73,6 +77,32 @@ class LSPClient:
         self.notify("initialized", {})
         return result
 
+    def accept_inline_item(self, uri, text, version, item):
+        """Accepts an inline completion item as Neovim does: its insertText replaces its range, then
+        its command runs (workspace/executeCommand; the server's workspace/applyEdit is applied).
+        Returns the document's text afterwards. Positions are taken as code points (ASCII here)."""
+        start, end = item["range"]["start"], item["range"]["end"]
+        insert = item["insertText"]
+        if isinstance(insert, dict):
+            insert = insert.get("value", "")
+        text = apply_edits(text, [{"range": {"start": start, "end": end}, "newText": insert}])
+        command = item.get("command")
+        if not command:
+            return text
+        self.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version + 1},
+                                               "contentChanges": [{"text": text}]})
+        applied = []
+
+        def apply_edit(params):
+            applied.extend(params["edit"].get("changes", {}).get(uri, []))
+            return {"applied": True}
+        self.server_request_handlers["workspace/applyEdit"] = apply_edit
+        try:
+            self.request("workspace/executeCommand", {"command": command["command"], "arguments": command.get("arguments", [])})
+        finally:
+            del self.server_request_handlers["workspace/applyEdit"]
+        return apply_edits(text, applied)
+
     def shutdown(self):
         try:
             self.request("shutdown", None, timeout=30)
@@ -81,3 +111,20 @@ class LSPClient:
         except Exception:
             self.proc.kill()
             return -9
+
+
+def apply_edits(text, edits):
+    """Applies LSP text edits (non-overlapping, positions in the text before any of them)."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def offset(p):
+        if p["line"] >= len(lines):
+            return len(text)
+        return starts[p["line"]] + min(p["character"], len(lines[p["line"]]))
+    for e in sorted(edits, key=lambda e: offset(e["range"]["start"]), reverse=True):
+        a, b = offset(e["range"]["start"]), offset(e["range"]["end"])
+        text = text[:a] + e["newText"] + text[b:]
+    return text

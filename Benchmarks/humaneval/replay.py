@@ -49,21 +49,41 @@ def record(args):
     score_file(args.out, show_failures=False)
 
 
+def indented_suffix(task, indent):
+    """The task's suffix with the completion's indentation of the code below applied (`indentBelow`:
+    lines counted from the hole's line, whose rest is empty)."""
+    if not indent:
+        return task.suffix
+    lines = ("\n" + task.suffix).split("\n")
+    for k, expected in enumerate(indent["lines"]):
+        n = indent["firstLine"] + k
+        assert lines[n] == expected, (task.task_id, lines[n], expected)
+        if expected.strip():
+            lines[n] = indent["indentation"] + lines[n]
+    return "\n".join(lines)[1:]
+
+
 def score_file(path, show_failures):
     data = json.load(open(path))
     tasks = load_tasks(data["kind"], data["limit"])[:data.get("first") or None]
     requests = [dict(hole(t), pieces=r["pieces"], finish=r["finish"]) for t, r in zip(tasks, data["raw"])]
     responses = fim_batch(data["model"], requests, data["max_tokens"])
     middles = [(r.get("middle") or "") + "\n" for r in responses]
+    suffixes = [indented_suffix(t, r.get("indentBelow")) for t, r in zip(tasks, responses)]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        oks = list(pool.map(lambda tm: T.passes(*tm), zip(tasks, middles)))
+        oks = list(pool.map(lambda tms: T.passes(tms[0], tms[1], suffix=tms[2]), zip(tasks, middles, suffixes)))
     raw_first = [("".join(r["pieces"]).split("\n", 1)[0] + "\n") for r in data["raw"]]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         first_oks = list(pool.map(lambda tm: T.passes(*tm), zip(tasks, raw_first)))
     if show_failures:
-        for t, r, m, ok in zip(tasks, data["raw"], middles, oks):
+        # The raw middle as the model wrote it: where it passes, the trimming lost the task.
+        raws = ["".join(r["pieces"]) for r in data["raw"]]
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            raw_oks = list(pool.map(lambda tm: T.passes(*tm), zip(tasks, raws)))
+        for t, raw, m, ok, raw_ok in zip(tasks, raws, middles, oks, raw_oks):
             if not ok:
-                print(f"--- {t.task_id}\n  raw:  {''.join(r['pieces'])[:300]!r}\n  got:  {m!r}\n  want: {t.middle!r}")
+                lost = " (the raw middle passes: lost by trimming)" if raw_ok else ""
+                print(f"--- {t.task_id}{lost}\n  raw:  {raw[:300]!r}\n  got:  {m!r}\n  want: {t.middle!r}")
     print(json.dumps({"model": data["model"], "kind": data["kind"], "tasks": len(tasks),
                       "pass_rate": round(100 * sum(oks) / len(tasks), 1),
                       "raw_first_line_rate": round(100 * sum(first_oks) / len(tasks), 1)}))

@@ -50,12 +50,12 @@ def run_infill(tasks, args):
             "context": {"triggerKind": 1}})
         ms = (time.perf_counter() - t0) * 1000
         items = res.get("items", []) if isinstance(res, dict) else (res or [])
-        insert = items[0]["insertText"] if items else ""
-        if isinstance(insert, dict):
-            insert = insert.get("value", "")
-        middle = insert + "\n"
-        ok = T.passes(task, middle)
-        results.append({"task": task.task_id, "ok": ok, "ms": ms, "middle": middle, "expected": task.middle})
+        # Accepted as Neovim accepts it: the item's text, then its command (indenting the code below).
+        document = client.accept_inline_item(uri, text, 1, items[0]) if items else text
+        ok = T.document_passes(task, document)
+        middle = (items[0]["insertText"] if items else "") + "\n"
+        results.append({"task": task.task_id, "ok": ok, "ms": ms, "middle": middle, "expected": task.middle,
+                        "indentsBelow": bool(items and items[0].get("command"))})
         client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
         if args.verbose:
             print(f"{n:4d} {'PASS' if ok else 'fail'} {ms:7.0f} ms {middle!r}", flush=True)

@@ -76,8 +76,14 @@ def subset(tasks, n, seed=0):
     return random.Random(seed).sample(tasks, n)
 
 
-def passes(task, middle, timeout=10.0):
-    program = task.prefix + middle + task.suffix + "\n\n" + task.test + f"\n\ncheck({task.entry_point})\n"
+def passes(task, middle, timeout=10.0, suffix=None):
+    """`suffix`: the code after the hole as the completion left it (default: the task's)."""
+    return document_passes(task, task.prefix + middle + (task.suffix if suffix is None else suffix), timeout)
+
+
+def document_passes(task, document, timeout=10.0):
+    """Runs the problem's tests against the completed file."""
+    program = document + "\n\n" + task.test + f"\n\ncheck({task.entry_point})\n"
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
         f.write(program)
         path = f.name

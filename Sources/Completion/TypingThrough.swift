@@ -7,11 +7,15 @@ public struct ShownCompletion: Sendable, Equatable {
     public var suffix: String
     /// The trimmed middle that was shown ("\n" line endings).
     public var middle: String
+    /// Indentation the completion adds to the code below; it counts lines from the cursor's, so it
+    /// holds while the user types the middle (line breaks included) over an unchanged suffix.
+    public var indentBelow: IndentBelow?
 
-    public init(prefix: String, suffix: String, middle: String) {
+    public init(prefix: String, suffix: String, middle: String, indentBelow: IndentBelow? = nil) {
         self.prefix = LineEnding.normalized(prefix)
         self.suffix = LineEnding.normalized(suffix)
         self.middle = LineEnding.normalized(middle)
+        self.indentBelow = indentBelow
     }
 }
 
@@ -35,7 +39,7 @@ public enum TypingThrough {
         guard !Text.isBlank(rest) else { return nil }
 
         if suffix.utf8.elementsEqual(shown.suffix.utf8) {
-            return CompletionEdit(text: (context?.lineEnding ?? .lf).apply(to: rest))
+            return CompletionEdit(text: (context?.lineEnding ?? .lf).apply(to: rest), indentBelow: shown.indentBelow)
         }
         // Only auto-inserted closers may have appeared in front of the old suffix.
         guard suffix.utf8.count > shown.suffix.utf8.count, suffix.utf8.reversed().starts(with: shown.suffix.utf8.reversed()),
@@ -48,6 +52,6 @@ public enum TypingThrough {
         guard !Text.isBlank(trimmed) else { return nil }
         return CompletionEdit(
             text: trimContext.lineEnding.apply(to: trimmed),
-            replacedCharactersAfterCursor: Trim.autoCloserReplacement(trimmed, trimContext))
+            replacedCharactersAfterCursor: Trim.autoCloserReplacement(trimmed, trimContext), indentBelow: shown.indentBelow)
     }
 }

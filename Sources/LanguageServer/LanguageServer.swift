@@ -305,7 +305,7 @@ public final class LanguageServer: Sendable {
                 inlineCompletionProvider: true,
                 completionProvider: .init(triggerCharacters: Self.triggerCharacters, resolveProvider: false),
                 codeActionProvider: .init(codeActionKinds: [Self.docstringActionKind], resolveProvider: true),
-                executeCommandProvider: .init(commands: [Self.generateDocstringCommand])),
+                executeCommandProvider: .init(commands: [Self.generateDocstringCommand, IndentBelowEdits.command])),
             serverInfo: .init(name: "infill", version: "0.1.0"))
     }
 
@@ -463,8 +463,10 @@ public final class LanguageServer: Sendable {
     }
 
     private func executeCommand(_ r: ExecuteCommandRequest, flag: CancellationFlag) async throws -> JSONValue? {
+        if r.command == IndentBelowEdits.command { return try await indentLines(r) }
         guard r.command == Self.generateDocstringCommand else {
-            throw ResponseError.invalidParams("unknown command \(r.command); this server offers \(Self.generateDocstringCommand)")
+            throw ResponseError.invalidParams(
+                "unknown command \(r.command); this server offers \(Self.generateDocstringCommand) and \(IndentBelowEdits.command)")
         }
         guard let data = r.arguments?.first else {
             throw ResponseError.invalidParams("\(r.command) needs one argument {uri, line}")
@@ -472,6 +474,21 @@ public final class LanguageServer: Sendable {
         guard let edit = try await docstringEdit(data, flag: flag) else { return nil }
         let result = try await sendRequest(ApplyEditRequest(label: Self.docstringTitle, edit: edit))
         if !result.applied { log("client did not apply the docstring: \(result.failureReason ?? "no reason given")", type: 2) }
+        return nil
+    }
+
+    /// The indentation an accepted inline completion adds to the code below it (`IndentBelowEdits`).
+    private func indentLines(_ r: ExecuteCommandRequest) async throws -> JSONValue? {
+        guard let arguments = r.arguments?.first, let uri = arguments["uri"]?.stringValue else {
+            throw ResponseError.invalidParams("\(r.command) needs one argument {uri, line, lines, indentation}")
+        }
+        let document = try document(uri, in: state.withLock { $0 })
+        guard let edits = try IndentBelowEdits.edits(forCommand: arguments, in: document) else {
+            log("\(r.command): the lines below the completion changed; left as they are", type: 3)
+            return nil
+        }
+        let result = try await sendRequest(ApplyEditRequest(label: IndentBelowEdits.title, edit: WorkspaceEdit(changes: [uri: edits])))
+        if !result.applied { log("client did not apply the indentation: \(result.failureReason ?? "no reason given")", type: 2) }
         return nil
     }
 

@@ -25,7 +25,7 @@ final class LifecycleTests: XCTestCase {
         XCTAssertTrue(caps.completionProvider?.triggerCharacters?.contains(".") ?? false)
         XCTAssertTrue(caps.completionProvider?.triggerCharacters?.contains("\n") ?? false)
         XCTAssertEqual(caps.codeActionProvider?.resolveProvider, true)
-        XCTAssertEqual(caps.executeCommandProvider?.commands, [LanguageServer.generateDocstringCommand])
+        XCTAssertEqual(caps.executeCommandProvider?.commands, [LanguageServer.generateDocstringCommand, IndentBelowEdits.command])
     }
 
     func testSecondInitializeIsAnError() async throws {

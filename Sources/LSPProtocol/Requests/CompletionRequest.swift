@@ -44,10 +44,12 @@ public struct CompletionItem: Codable, Hashable, Sendable {
     /// 1 plain text, 2 snippet.
     public var insertTextFormat: Int?
     public var textEdit: TextEdit?
+    /// Edits elsewhere in the document, applied with the item; they must not overlap `textEdit`.
+    public var additionalTextEdits: [TextEdit]?
 
     public init(label: String, kind: Int? = nil, detail: String? = nil, documentation: MarkupContent? = nil,
                 preselect: Bool? = nil, sortText: String? = nil, filterText: String? = nil,
-                insertTextFormat: Int? = nil, textEdit: TextEdit? = nil) {
+                insertTextFormat: Int? = nil, textEdit: TextEdit? = nil, additionalTextEdits: [TextEdit]? = nil) {
         self.label = label
         self.kind = kind
         self.detail = detail
@@ -57,6 +59,7 @@ public struct CompletionItem: Codable, Hashable, Sendable {
         self.filterText = filterText
         self.insertTextFormat = insertTextFormat
         self.textEdit = textEdit
+        self.additionalTextEdits = additionalTextEdits
     }
 
     public static let textKind = 1

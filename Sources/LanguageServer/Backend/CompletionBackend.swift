@@ -1,4 +1,5 @@
 import LSPProtocol
+import Completion
 
 /// What the server asks of the engine: given a document split at the cursor, produce the middle.
 /// The real backend (FIM prompt → LlamaEngine → trimming, from the Completion module) and the
@@ -90,15 +91,18 @@ public struct CompletionOutput: Sendable, Equatable {
     /// when the backend decided it (the Completion module's `CompletionEdit`); nil lets the server
     /// decide (closers the middle already ends with).
     public var replacedCharactersAfterCursor: Int?
+    /// Indentation the completion adds to the code below the cursor's line (`Trim.indentBelow`).
+    public var indentBelow: IndentBelow?
     /// Statistics for logs and benchmarks.
     public var promptTokens: Int
     public var reusedPromptTokens: Int
     public var generatedTokens: Int
 
-    public init(middle: String, replacedCharactersAfterCursor: Int? = nil, promptTokens: Int = 0,
-                reusedPromptTokens: Int = 0, generatedTokens: Int = 0) {
+    public init(middle: String, replacedCharactersAfterCursor: Int? = nil, indentBelow: IndentBelow? = nil,
+                promptTokens: Int = 0, reusedPromptTokens: Int = 0, generatedTokens: Int = 0) {
         self.middle = middle
         self.replacedCharactersAfterCursor = replacedCharactersAfterCursor
+        self.indentBelow = indentBelow
         self.promptTokens = promptTokens
         self.reusedPromptTokens = reusedPromptTokens
         self.generatedTokens = generatedTokens

@@ -67,10 +67,13 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         let (output, edit) = try run(input, chunkedPrefill: false, isCancelled: isCancelled)
         if input.mode != .docstring {
             stateLock.withLock {
-                shown[input.uri] = edit.map { ShownCompletion(prefix: input.prefix, suffix: input.suffix, middle: $0.text) }
+                shown[input.uri] = edit.map {
+                    ShownCompletion(prefix: input.prefix, suffix: input.suffix, middle: $0.text, indentBelow: $0.indentBelow)
+                }
                 upcoming[input.uri] = nil
             }
-            if let edit, precomputesNext, input.precompute {
+            // Not after a completion that also indents the code below: that document is another guess.
+            if let edit, edit.indentBelow == nil, precomputesNext, input.precompute {
                 precomputeAfterAccepting(edit, of: input, timeLimit: input.deadline - started, request: request)
             }
         }
@@ -122,7 +125,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             : edit?.text ?? ""
         let output = CompletionOutput(
             middle: middle, replacedCharactersAfterCursor: edit?.replacedCharactersAfterCursor,
-            promptTokens: first.result?.stats.promptTokens ?? 0,
+            indentBelow: edit?.indentBelow, promptTokens: first.result?.stats.promptTokens ?? 0,
             reusedPromptTokens: first.result?.stats.reusedTokens ?? 0,
             generatedTokens: attempt.tokens.count)
         return (output, edit)
@@ -178,7 +181,8 @@ extension EngineBackend {
         for candidate in [last, next?.completion].compactMap({ $0 }) {
             if let edit = TypingThrough.remaining(after: candidate, prefix: input.prefix, suffix: input.suffix),
                !edit.text.isEmpty {
-                return CompletionOutput(middle: edit.text, replacedCharactersAfterCursor: edit.replacedCharactersAfterCursor)
+                return CompletionOutput(middle: edit.text, replacedCharactersAfterCursor: edit.replacedCharactersAfterCursor,
+                                        indentBelow: edit.indentBelow)
             }
         }
         return nil

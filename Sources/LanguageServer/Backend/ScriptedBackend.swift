@@ -6,10 +6,15 @@ import LSPProtocol
 /// tests can hold a generation "running" and check cancellation and superseding without timing.
 public final class ScriptedBackend: CompletionBackend, @unchecked Sendable {
     public typealias Script = @Sendable (CompletionInput) -> String
-    private let script: Script
+    private let output: @Sendable (CompletionInput) -> CompletionOutput
     private let state = ScriptState()
 
-    public init(script: @escaping Script = ScriptedBackend.defaultScript) { self.script = script }
+    public init(script: @escaping Script = ScriptedBackend.defaultScript) {
+        self.output = { CompletionOutput(middle: script($0), generatedTokens: 1) }
+    }
+
+    /// A script that answers with the whole output (an `indentBelow`, replaced closers).
+    public init(output: @escaping @Sendable (CompletionInput) -> CompletionOutput) { self.output = output }
 
     /// The default answer: a fixed completion per mode, so e2e tests can check edits.
     public static let defaultScript: Script = { input in
@@ -47,7 +52,7 @@ public final class ScriptedBackend: CompletionBackend, @unchecked Sendable {
         }
         if counted { state.lock.withLock { state.waiting -= 1 } }
         if isCancelled() { throw CancellationError() }
-        return CompletionOutput(middle: script(input), generatedTokens: 1)
+        return output(input)
     }
 
     /// The most generations that ever ran at once (the server promises 1).

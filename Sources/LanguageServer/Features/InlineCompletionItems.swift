@@ -29,6 +29,7 @@ enum InlineCompletionItems {
         return replacedLength(middle: output.middle, restOfLine: String(decoding: rest, as: UTF8.self))
     }
 
+    /// The item; a completion that also indents the code below carries that as its command.
     static func item(_ output: CompletionOutput, document: Document, cursor: Int, encoding: PositionEncodingKind)
         -> InlineCompletionItem
     {
@@ -38,7 +39,8 @@ enum InlineCompletionItems {
         let end = document.position(of: cursor + replaced, encoding: encoding)
         // If replacing closers, drop trailing whitespace the model put after them.
         let text = replaced > 0 ? middle.trimmingTrailingWhitespace() : middle
-        return InlineCompletionItem(insertText: text, range: Range(start: start, end: end))
+        let command = IndentBelowEdits.command(output, uri: document.uri, cursorLine: start.line, insertText: text)
+        return InlineCompletionItem(insertText: text, range: Range(start: start, end: end), command: command)
     }
 }
 

@@ -56,7 +56,9 @@ enum MenuCompletionItems {
                 sortText: "0000\(index)",
                 filterText: firstLine,
                 insertTextFormat: 1,
-                textEdit: TextEdit(range: range, newText: text))
+                textEdit: TextEdit(range: range, newText: text),
+                // The one-line variant stops short of the header that would need it.
+                additionalTextEdits: index == 0 ? IndentBelowEdits.additionalTextEdits(output, cursorLine: position.line) : nil)
         }
     }
 }

@@ -11,7 +11,7 @@ import LlamaEngine
 /// with the trimmed middle. Same prompt and trimming as the server's inline completion.
 ///
 /// in:  {"prefix": "...", "suffix": "...", "path": "a.py", "languageId": "python", "pieces": [...]?}
-/// out: {"pieces": [...], "finish": "stop"|"max", "middle": "..."|null, "promptTokens": N, "reusedTokens": N}
+/// out: {"pieces": [...], "finish": "stop"|"max", "middle": "..."|null, "indentBelow": {...}?, "promptTokens": N, "reusedTokens": N}
 struct FIMBatch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fim-batch",
@@ -39,6 +39,8 @@ struct FIMBatch: ParsableCommand {
         var pieces: [String]
         var finish: String
         var middle: String?
+        /// {"firstLine": lines after the cursor's, "lines": [...], "indentation": "..."}
+        var indentBelow: IndentBelow?
         var promptTokens: Int
         var reusedTokens: Int
         var decodeSeconds = 0.0
@@ -87,7 +89,7 @@ struct FIMBatch: ParsableCommand {
             }
             let edit = plan.edit(for: generated, truncated: !stoppedEarly && finish == "max",
                                  endedByModel: !stoppedEarly && finish == "stop")
-            let response = Response(pieces: pieces, finish: finish, middle: edit?.text, promptTokens: plan.prompt.tokens.count,
+            let response = Response(pieces: pieces, finish: finish, middle: edit?.text, indentBelow: edit?.indentBelow, promptTokens: plan.prompt.tokens.count,
                                     reusedTokens: reused, decodeSeconds: stats.decodeSeconds, decodeSteps: stats.decodeSteps,
                                     draftedTokens: stats.draftedTokens, acceptedDraftTokens: stats.acceptedDraftTokens)
             FileHandle.standardOutput.write(try encoder.encode(response) + Data("\n".utf8))

@@ -51,7 +51,8 @@ extension Trim {
     /// The indentation below which a middle on a blank line leaves the hole. A hole may span levels:
     /// when the model ended the middle itself, lines may come back down to the level of the code below
     /// it (a loop body, then the statement after the loop), and anywhere above column 0 when its last
-    /// line opens the block the code below is the body of; never to column 0 unless it started there.
+    /// line opens the block the code below is the body of (the code sits deeper than that header);
+    /// never to column 0 unless it started there.
     /// With nothing but top-level code below (or the end of the file) that is the only limit. A middle
     /// cut off by a limit or a streaming stop, which rambles on more often than not, otherwise ends at
     /// its first dedent. While streaming the outcome is not known yet, so the wider limit applies.
@@ -68,7 +69,7 @@ extension Trim {
         // A middle that ends with a header whose body is the code below bridged the hole by its
         // structure: its dips to outer levels on the way (`elif`, the next loop) are part of it.
         if !streaming, let last = lines.last(where: { !Text.isBlank($0) }), Trim.opensBlock(last),
-           Text.indentWidth(last, tabSize: tabSize) + indentStep(context.prefix, context.suffix, tabSize: tabSize) == below {
+           Text.indentWidth(last, tabSize: tabSize) < below {
             return topLevel
         }
         return max(min(reference, below), topLevel)

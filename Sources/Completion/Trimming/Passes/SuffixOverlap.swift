@@ -71,6 +71,7 @@ extension Trim {
         let tabSize = context.indentStyle?.tabSize ?? 4
         let lines = Text.lines(middle)
         let firstWhole = Text.isBlank(context.lineBeforeCursor) ? 0 : 1
+        if endsWithHeaderOverCodeBelow(lines, context, tabSize: tabSize) { return nil }
         for (number, line) in lines.enumerated().dropFirst(firstWhole)
         where !Text.isBlank(line) && targets.contains(Text.squeezed(line))
             && !(Text.squeezed(line) == targets.first && isBodyOfOwnHeader(line, lines[..<number], context, tabSize: tabSize))
@@ -85,6 +86,17 @@ extension Trim {
             return header.startIndex
         }
         return nil
+    }
+
+    /// Whether the middle's last line of code opens the block whose body is the code below (which sits
+    /// deeper): the middle bridged the hole by its structure, so a line in it that reads like the
+    /// code below is a statement of its own (`return False` under the `if` before the hole, then a
+    /// loop whose `if` has the suffix's `return False` as its body).
+    private static func endsWithHeaderOverCodeBelow(_ lines: [Substring], _ context: TrimContext, tabSize: Int) -> Bool {
+        guard let last = lines.last(where: { !Text.isBlank($0) }), Trim.opensBlock(last),
+              lines.count > 1 || Text.isBlank(context.lineBeforeCursor),
+              let below = context.nextCodeLine(tabSize: tabSize) else { return false }
+        return below.width > Text.indentWidth(last, tabSize: tabSize)
     }
 
     /// Whether `line` is the body of a header the middle wrote just before it, deeper than the code

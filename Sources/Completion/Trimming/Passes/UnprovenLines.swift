@@ -20,10 +20,35 @@ extension Trim {
         for index in middle.indices where middle[index] == "\n" {
             let line = middle[lineStart..<index]
             if !Text.isBlank(line), !Text.isComment(line) || lineStart == middle.startIndex && !Text.isBlank(context.lineBeforeCursor) {
-                return index
+                let fullLine = lineStart == middle.startIndex ? String(context.lineBeforeCursor) + line : String(line)
+                return bodyEnd(ofHeader: fullLine, endingAt: index, in: middle, context) ?? index
             }
             lineStart = middle.index(after: index)
         }
         return nil
+    }
+
+    /// When the kept line opens an indented block (`if x:`) whose body is not the code below (that
+    /// sits at the header's level or shallower), the header alone is a syntax error: its body lines
+    /// in the middle (deeper than the header, up to the first line back at its level) come with it,
+    /// so the first statement is kept whole. Nil when the middle has no complete body line.
+    static func bodyEnd(ofHeader header: String, endingAt headerEnd: String.Index, in middle: String,
+                        _ context: TrimContext) -> String.Index? {
+        let tabSize = context.indentStyle?.tabSize ?? 4
+        let level = Text.indentWidth(header, tabSize: tabSize)
+        guard header.trimmingTrailingWhitespace().hasSuffix(":"), !Text.isComment(header),
+              let next = context.nextCodeLine(tabSize: tabSize), next.width <= level
+        else { return nil }
+        var end: String.Index?
+        var lineStart = middle.index(after: headerEnd)
+        while let lineEnd = middle[lineStart...].firstIndex(of: "\n") {
+            let line = middle[lineStart..<lineEnd]
+            if !Text.isBlank(line) {
+                guard Text.indentWidth(line, tabSize: tabSize) > level else { break }
+                end = lineEnd
+            }
+            lineStart = middle.index(after: lineEnd)
+        }
+        return end
     }
 }
