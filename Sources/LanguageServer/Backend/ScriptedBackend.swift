@@ -1,5 +1,6 @@
 import Foundation
 import LSPProtocol
+import Completion
 
 /// A deterministic backend for tests and for `infill lsp --scripted-backend` (hidden) until the
 /// engine is wired: the answer is a pure function of the input. It waits on a gate when told to, so
@@ -10,7 +11,9 @@ public final class ScriptedBackend: CompletionBackend, @unchecked Sendable {
     private let state = ScriptState()
 
     public init(script: @escaping Script = ScriptedBackend.defaultScript) {
-        self.output = { CompletionOutput(middle: script($0), generatedTokens: 1) }
+        self.output = { input in
+            Self.indentingOutput(input) ?? CompletionOutput(middle: script(input), generatedTokens: 1)
+        }
     }
 
     /// A script that answers with the whole output (an `indentBelow`, replaced closers).
@@ -24,6 +27,19 @@ public final class ScriptedBackend: CompletionBackend, @unchecked Sendable {
             let lastLine = input.prefix.split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
             return lastLine.hasSuffix("(") ? "x, y)" : "scripted_completion()"
         }
+    }
+
+    /// The marker that asks for a completion with a second edit (editor tests of `infill.indentLines`).
+    public static let indentBelowMarker = "# scripted: indent below"
+
+    /// On a blank line over a line ending with `indentBelowMarker`: a header whose body that line
+    /// becomes, indented one step deeper by the completion's second edit.
+    static func indentingOutput(_ input: CompletionInput) -> CompletionOutput? {
+        guard input.mode != .docstring else { return nil }
+        let lines = input.suffix.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > 1, lines[0].allSatisfy(\.isWhitespace), lines[1].hasSuffix(indentBelowMarker) else { return nil }
+        return CompletionOutput(middle: "if ready:", indentBelow: IndentBelow(firstLine: 1, lines: [String(lines[1])], indentation: "    "),
+                                generatedTokens: 1)
     }
 
     /// Inputs seen so far, in call order.

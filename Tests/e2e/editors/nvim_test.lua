@@ -276,6 +276,33 @@ local function main()
     check(out:find('Infill model: [^\n]*, ready%)'), 'the server did not report its model ready (infill/status)')
     check(out:find('Infill last latency: %d+ ms'), 'no latency recorded')
   end)
+
+  test('accepting a header over the line below indents that line (infill.indentLines)', function()
+    -- The scripted server answers a blank line over a line marked `# scripted: indent below` with a
+    -- header whose body that line becomes: the item's command, run by Neovim after inserting it,
+    -- comes back as workspace/applyEdit. The real client leaves this buffer to it.
+    open('brackets.py')
+    local buf = api.nvim_get_current_buf()
+    vim.lsp.buf_detach_client(buf, infill_client().id)
+    local id = vim.lsp.start({ name = 'infill-scripted', root_dir = WORK,
+      cmd = { os.getenv('INFILL_BIN'), 'lsp', '--scripted-backend' } }, { bufnr = buf })
+    wait_for('the scripted client to attach', function()
+      local c = vim.lsp.get_client_by_id(id)
+      return c and c.initialized and vim.lsp.buf_is_attached(buf, id)
+    end)
+    local row = find_line('depth += 1') + 1
+    local body = lines()[row + 1]
+    local ghost = ghost_at_end_of(row)
+    check(vim.trim(ghost) == 'if ready:', 'scripted ghost text: ' .. vim.inspect(ghost))
+    api.nvim_input('<Tab>')
+    local after = wait_for('the line below to be indented', function()
+      local now = lines()
+      return now[row + 1] == '    ' .. body and now
+    end)
+    check(after[row] == '        if ready:', 'the accepted line: ' .. after[row])
+    check(after[row + 2] == '    return depth == 0', 'the line after the body changed: ' .. after[row + 2])
+    vim.lsp.stop_client(id)
+  end)
 end
 
 runner = coroutine.create(function()
