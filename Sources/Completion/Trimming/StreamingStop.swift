@@ -24,7 +24,8 @@ public struct StreamingStop: Sendable {
         if Trim.repetitionCut(text, context, completeLinesOnly: true) != nil { return true }
         // A complete middle line equal to the suffix's first line of code, once the line after it
         // shows it is not another branch (`elif`) of the middle's own.
-        if let cut = Trim.suffixLineCut(text, context), Self.completeLines(after: cut, in: text) >= 2 { return true }
+        if let cut = Trim.suffixLineCut(text, context), Self.completeLines(after: cut, in: text) >= 2,
+           !Self.leavesTheCodeBelow(after: cut, in: text, context) { return true }
         // Inside a block, lines past the first stand only if the model ends them soon by itself.
         if Text.lines(text).count > Self.unprovenLineCap,
            Trim.unprovenLinesCut(text, context.assumingUnended) != nil { return true }
@@ -33,6 +34,32 @@ public struct StreamingStop: Sendable {
 }
 
 extension StreamingStop {
+    /// Whether the middle, after the line at `cut` that reads like the code below, goes out to an
+    /// outer level with a line that code does not have next: it is not copying the code below but
+    /// bridging the hole with a structure of its own, which may end with a header over that code
+    /// (then the line at `cut` is a statement of its own). The final trimming decides.
+    static func leavesTheCodeBelow(after cut: String.Index, in text: String, _ context: TrimContext) -> Bool {
+        let tabSize = context.indentStyle?.tabSize ?? 4
+        let lines = Text.lines(String(text[cut...])).dropLast().filter { !Text.isBlank($0) }
+        guard lines.count >= 2,
+              Text.indentWidth(lines[1], tabSize: tabSize) < Text.indentWidth(lines[0], tabSize: tabSize)
+        else { return false }
+        let below = Self.codeLines(context.suffix, count: 2)
+        return below.count < 2 || Text.squeezed(lines[1]) != Text.squeezed(below[1])
+    }
+
+    /// The first `count` lines of `text` with code, found without splitting the rest.
+    static func codeLines(_ text: String, count: Int) -> [Substring] {
+        var found: [Substring] = []
+        var start = text.startIndex
+        while start < text.endIndex, found.count < count {
+            let end = text[start...].firstIndex(of: "\n") ?? text.endIndex
+            if !Text.isBlank(text[start..<end]) { found.append(text[start..<end]) }
+            start = end < text.endIndex ? text.index(after: end) : end
+        }
+        return found
+    }
+
     /// Complete lines of code (blank ones not counted) from `index` on.
     static func completeLines(after index: String.Index, in text: String) -> Int {
         Text.lines(String(text[index...])).dropLast().filter { !Text.isBlank($0) }.count
