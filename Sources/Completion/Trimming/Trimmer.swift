@@ -25,6 +25,7 @@ public enum Trimmer {
     public static let passes: [(name: String, run: @Sendable (String, TrimContext) -> String)] = [
         ("stopStrings", Trim.cutAtStopStrings),
         ("truncatedLine", Trim.truncatedLine),
+        ("unexpectedIndent", Trim.unexpectedIndent),
         ("placeholderComments", Trim.placeholderComments),
         ("singleLine", Trim.singleLine),
         ("unprovenLines", Trim.unprovenLines),
