@@ -36,5 +36,8 @@ final class EngineAttemptTests: XCTestCase {
         XCTAssertFalse(attempt([(10, "    "), (11, "\n")], finish: .maxTokens).endsALineOfCode, "a blank line")
         XCTAssertFalse(attempt([(10, "    x = 1")], finish: .maxTokens).endsALineOfCode, "mid-line")
         XCTAssertTrue(attempt([(10, "\n"), (11, "    x = 1\n")], finish: .maxTokens).endsALineOfCode)
+        XCTAssertFalse(attempt([(10, "    if n < 0:"), (11, "\n")], finish: .maxTokens).endsALineOfCode, "a header without its body")
+        XCTAssertFalse(attempt([(10, "    x = f("), (11, " \n")], finish: .maxTokens).endsALineOfCode, "a call going on")
+        XCTAssertTrue(attempt([(10, "    if n < 0:\n"), (11, "        n = -n\n")], finish: .maxTokens).endsALineOfCode)
     }
 }

@@ -35,8 +35,18 @@ struct EngineAttempt {
     var truncated: Bool { result?.finishReason == .maxTokens || hitDeadline }
 
     /// The text ends a line and holds code: where generation may stop at the time limit. Blank lines
-    /// do not count, so a prompt that took the whole limit still gets a line that says something.
-    var endsALineOfCode: Bool { text.hasSuffix("\n") && text.contains { !$0.isWhitespace } }
+    /// do not count, so a prompt that took the whole limit still gets a line that says something,
+    /// and neither does a line that opens a block or goes on to the next (`if n < 0:`, `foo(`), so
+    /// the answer is not a header without its body.
+    var endsALineOfCode: Bool {
+        guard text.hasSuffix("\n"), let last = text.split(separator: "\n").last(where: { $0.contains { !$0.isWhitespace } })
+        else { return false }
+        let code = last.reversed().drop(while: \.isWhitespace)
+        return !(code.first.map(Self.continuesOnNextLine.contains) ?? false)
+    }
+
+    /// Last characters of a line whose statement goes on below it.
+    static let continuesOnNextLine: Set<Character> = [":", "{", "(", "[", ",", "\\"]
 
     var endedByModel: Bool {
         if case .stopToken = result?.finishReason { return true }
