@@ -31,7 +31,8 @@ extension Trim {
     /// When the kept line opens an indented block (`if x:`) whose body is not the code below (that
     /// sits at the header's level or shallower), the header alone is a syntax error: its body lines
     /// in the middle (deeper than the header, up to the first line back at its level) come with it,
-    /// so the first statement is kept whole. Nil when the middle has no complete body line.
+    /// so the first statement is kept whole. Nil when the middle has no body line. (A last line
+    /// without its line break counts: a partial one was already dropped by `truncatedLine`.)
     static func bodyEnd(ofHeader header: String, endingAt headerEnd: String.Index, in middle: String,
                         _ context: TrimContext) -> String.Index? {
         let tabSize = context.indentStyle?.tabSize ?? 4
@@ -41,13 +42,14 @@ extension Trim {
         else { return nil }
         var end: String.Index?
         var lineStart = middle.index(after: headerEnd)
-        while let lineEnd = middle[lineStart...].firstIndex(of: "\n") {
+        while lineStart < middle.endIndex {
+            let lineEnd = middle[lineStart...].firstIndex(of: "\n") ?? middle.endIndex
             let line = middle[lineStart..<lineEnd]
             if !Text.isBlank(line) {
                 guard Text.indentWidth(line, tabSize: tabSize) > level else { break }
                 end = lineEnd
             }
-            lineStart = middle.index(after: lineEnd)
+            lineStart = lineEnd < middle.endIndex ? middle.index(after: lineEnd) : lineEnd
         }
         return end
     }
