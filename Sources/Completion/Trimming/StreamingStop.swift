@@ -44,20 +44,8 @@ extension StreamingStop {
         guard lines.count >= 2,
               Text.indentWidth(lines[1], tabSize: tabSize) < Text.indentWidth(lines[0], tabSize: tabSize)
         else { return false }
-        let below = Self.codeLines(context.suffix, count: 2)
+        let below = Text.firstNonBlankLines(context.suffix, count: 2)
         return below.count < 2 || Text.squeezed(lines[1]) != Text.squeezed(below[1])
-    }
-
-    /// The first `count` lines of `text` with code, found without splitting the rest.
-    static func codeLines(_ text: String, count: Int) -> [Substring] {
-        var found: [Substring] = []
-        var start = text.startIndex
-        while start < text.endIndex, found.count < count {
-            let end = text[start...].firstIndex(of: "\n") ?? text.endIndex
-            if !Text.isBlank(text[start..<end]) { found.append(text[start..<end]) }
-            start = end < text.endIndex ? text.index(after: end) : end
-        }
-        return found
     }
 
     /// Complete lines of code (blank ones not counted) from `index` on.

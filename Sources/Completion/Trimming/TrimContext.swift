@@ -136,15 +136,18 @@ enum Text {
 
     /// The first line of `text` with a non-whitespace character, found without splitting the rest
     /// (suffixes can be whole files and this runs between tokens).
-    static func firstNonBlankLine(_ text: String) -> Substring? {
+    static func firstNonBlankLine(_ text: String) -> Substring? { firstNonBlankLines(text, count: 1).first }
+
+    /// The first `count` lines of `text` with a non-whitespace character, in order, found the same way.
+    static func firstNonBlankLines(_ text: String, count: Int) -> [Substring] {
+        var found: [Substring] = []
         var start = text.startIndex
-        while start < text.endIndex {
+        while start < text.endIndex, found.count < count {
             let end = text[start...].firstIndex(of: "\n") ?? text.endIndex
-            let line = text[start..<end]
-            if !isBlank(line) { return line }
+            if !isBlank(text[start..<end]) { found.append(text[start..<end]) }
             start = end < text.endIndex ? text.index(after: end) : end
         }
-        return nil
+        return found
     }
 
     /// `text` without any whitespace, for whitespace-insensitive comparison.

@@ -12,9 +12,13 @@ extension Trim {
               let next = context.nextCodeLine(tabSize: tabSize)
         else { return middle }
         let last = lines[lastIndex]
-        guard last.trimmingTrailingWhitespace().hasSuffix(":"), !Text.isComment(last),
-              next.width <= Text.indentWidth(last, tabSize: tabSize)
+        guard opensIndentedBlock(last), next.width <= Text.indentWidth(last, tabSize: tabSize)
         else { return middle }
         return String(middle[..<last.startIndex])
+    }
+
+    /// A line that opens a block whose body must be indented under it (`else:`, `for x in y:`).
+    static func opensIndentedBlock<S: StringProtocol>(_ line: S) -> Bool {
+        line.trimmingTrailingWhitespace().hasSuffix(":") && !Text.isComment(line)
     }
 }

@@ -34,7 +34,7 @@ extension Trim {
         let lines = Text.lines(String(middle[..<lastBreak]))
         guard let headerIndex = lines.lastIndex(where: { !Text.isBlank($0) }) else { return nil }
         let header = headerIndex == 0 ? String(context.lineBeforeCursor) + lines[0] : String(lines[headerIndex])
-        guard header.trimmingTrailingWhitespace().hasSuffix(":"), !Text.isComment(header) else { return nil }
+        guard opensIndentedBlock(header) else { return nil }
         let level = Text.indentWidth(header, tabSize: tabSize)
 
         let below = Text.lines(context.suffix)

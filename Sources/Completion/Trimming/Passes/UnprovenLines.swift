@@ -37,8 +37,7 @@ extension Trim {
                         _ context: TrimContext) -> String.Index? {
         let tabSize = context.indentStyle?.tabSize ?? 4
         let level = Text.indentWidth(header, tabSize: tabSize)
-        guard header.trimmingTrailingWhitespace().hasSuffix(":"), !Text.isComment(header),
-              let next = context.nextCodeLine(tabSize: tabSize), next.width <= level
+        guard opensIndentedBlock(header), let next = context.nextCodeLine(tabSize: tabSize), next.width <= level
         else { return nil }
         var end: String.Index?
         var lineStart = middle.index(after: headerEnd)
