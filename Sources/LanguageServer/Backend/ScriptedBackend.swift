@@ -10,9 +10,14 @@ public final class ScriptedBackend: CompletionBackend, @unchecked Sendable {
     private let output: @Sendable (CompletionInput) -> CompletionOutput
     private let state = ScriptState()
 
-    public init(script: @escaping Script = ScriptedBackend.defaultScript) {
+    public init(script: @escaping Script) {
+        self.output = { CompletionOutput(middle: script($0), generatedTokens: 1) }
+    }
+
+    /// The default answers (`defaultScript`), plus the marked case of `indentingOutput`.
+    public init() {
         self.output = { input in
-            Self.indentingOutput(input) ?? CompletionOutput(middle: script(input), generatedTokens: 1)
+            Self.indentingOutput(input) ?? CompletionOutput(middle: Self.defaultScript(input), generatedTokens: 1)
         }
     }
 
