@@ -8,6 +8,7 @@
 #include <immintrin.h>
 #define CK_OPS_SFX(name) name##_avx2
 #define CK_OPS_H2F(h) _cvtsh_ss(h)
+#define CK_OPS_AVX2 1
 #include "ops.inc"
 #pragma clang attribute pop
 #else

@@ -24,6 +24,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Tokens to time decoding over.")
     var decode: Int = 64
 
+    @Option(help: "Prompt tokens before the timed decode (completion prompts are about 1,600: there attention over the context costs more per token).")
+    var decodeContext: Int = 128
+
     @Option(help: "Timed runs per measurement (the best is reported).")
     var repetitions: Int = 2
 
@@ -47,7 +50,8 @@ struct Bench: ParsableCommand {
         }
         do {
             let llama = try LlamaModel(path: model)
-            let decodePrompt = 128
+            guard decodeContext > 0 else { throw ValidationError("--decode-context must be positive") }
+            let decodePrompt = decodeContext
             let longest = max(lengths.max()!, decodePrompt + decode + 1)
             // Decode is measured one token per forward pass (no guessed tokens): the kernels' speed,
             // comparable with llama.cpp's plain decode.
