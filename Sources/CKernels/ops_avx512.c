@@ -17,4 +17,9 @@ void ck_attention_avx512(int kv_f16, const float *q, int64_t q_stride, int64_t n
                          int64_t out_stride) {
     ck_attention_scalar(kv_f16, q, q_stride, nq, start_pos, k, v, kv_stride, head_dim, scale, scratch, out, out_stride);
 }
+void ck_attention_group_avx512(int kv_f16, const float *q, int64_t heads, int64_t start_pos, const void *k,
+                               const void *v, int64_t kv_stride, int64_t head_dim, float scale, float *scratch,
+                               float *out) {
+    ck_attention_group_scalar(kv_f16, q, heads, start_pos, k, v, kv_stride, head_dim, scale, scratch, out);
+}
 #endif

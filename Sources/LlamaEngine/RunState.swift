@@ -81,8 +81,9 @@ final class RunState: @unchecked Sendable {
 
     deinit { owned.forEach { $0.deallocate() } }
 
-    /// Floats of attention scratch per thread (see ck_attention_scratch).
+    /// Floats of attention scratch per thread (see ck_attention_scratch): one query group's heads, for
+    /// ck_attention_group.
     static func attentionScratch(_ c: LlamaConfig, _ contextLength: Int) -> Int {
-        Int(ck_attention_scratch(Int64(contextLength), Int64(c.headDim)))
+        Int(ck_attention_scratch(Int64(contextLength), Int64(c.headDim))) * max(1, c.headCount / c.kvHeadCount)
     }
 }

@@ -225,6 +225,26 @@ final class Transformer: @unchecked Sendable {
         let f16: Int32 = s.kvType == .f16 ? 1 : 0
         // In decode order each row is its own one-query call; otherwise one call takes every row.
         let calls = decodeOrder ? count : 1, rows = decodeOrder ? 1 : count
+        // One-query rows: the heads that share a KV head go together (the cache is read once for them),
+        // when there are enough KV heads to keep every thread busy.
+        if rows == 1, group > 1, c.kvHeadCount >= pool.threadCount {
+            let groupKernel: ck_attention_group_fn
+            switch KernelPath.active {
+            case .avx512: groupKernel = ck_attention_group_avx512
+            case .avx2: groupKernel = ck_attention_group_avx2
+            case .scalar: groupKernel = ck_attention_group_scalar
+            }
+            pool.parallelFor(c.kvHeadCount) { kv, thread in
+                let kvOffset = base + kv * headDim * elementBytes
+                for call in 0..<calls {
+                    groupKernel(f16, s.q + call * dim + kv * group * headDim, Int64(group), Int64(startPos + call),
+                                UnsafeRawPointer(s.keyCache + kvOffset), UnsafeRawPointer(s.valueCache + kvOffset),
+                                Int64(kvDim), Int64(headDim), scale, s.attention + thread * s.attentionScratch,
+                                s.xb2 + call * dim + kv * group * headDim)
+                }
+            }
+            return
+        }
         pool.parallelFor(c.headCount) { h, thread in
             let kvOffset = base + (h / group) * headDim * elementBytes
             for call in 0..<calls {

@@ -45,6 +45,50 @@ final class AttentionKernelTests: XCTestCase {
         }
     }
 
+    /// ck_attention_group (one query row of several heads sharing a KV head) equals ck_attention of each
+    /// head alone on the portable path, bit for bit, on every path.
+    func testGroupedHeadsMatchOneHeadAtATime() {
+        var groups: [(String, ck_attention_group_fn)] = [("scalar", ck_attention_group_scalar)]
+        if ck_cpu_supports(Int32(CK_PATH_AVX2)) != 0 { groups.append(("avx2", ck_attention_group_avx2)) }
+        if ck_cpu_supports(Int32(CK_PATH_AVX512)) != 0 { groups.append(("avx512", ck_attention_group_avx512)) }
+        var random = QuantKernelTests.Random(state: 7)
+        for headDim in [64, 128] {
+            for f16 in [Int32(0), 1] {
+                for (heads, startPos) in [(2, 0), (6, 9), (7, 64), (6, 300)] {
+                    let kvStride = 2 * headDim, positions = startPos + 1
+                    let kCache = Self.cache((0..<(positions * kvStride)).map { _ in random.normal() }, f16: f16 != 0)
+                    let vCache = Self.cache((0..<(positions * kvStride)).map { _ in random.normal() }, f16: f16 != 0)
+                    let q = (0..<(heads * headDim)).map { _ in random.normal() * 2 }
+                    let scale = 1 / Float(headDim).squareRoot()
+                    let perHead = Int(ck_attention_scratch(Int64(positions), Int64(headDim)))
+                    var expected = [Float](repeating: .nan, count: heads * headDim)
+                    kCache.withUnsafeBytes { k in
+                        vCache.withUnsafeBytes { v in
+                            for g in 0..<heads {
+                                var scratch = [Float](repeating: .nan, count: perHead)
+                                ck_attention_scalar(f16, Array(q[(g * headDim)...]), Int64(headDim), 1, Int64(startPos),
+                                                    k.baseAddress!, v.baseAddress!, Int64(kvStride), Int64(headDim), scale,
+                                                    &scratch, &expected[g * headDim], Int64(headDim))
+                            }
+                        }
+                    }
+                    for (name, kernel) in groups {
+                        var scratch = [Float](repeating: .nan, count: heads * perHead)
+                        var got = [Float](repeating: .nan, count: heads * headDim)
+                        kCache.withUnsafeBytes { k in
+                            vCache.withUnsafeBytes { v in
+                                kernel(f16, q, Int64(heads), Int64(startPos), k.baseAddress!, v.baseAddress!,
+                                       Int64(kvStride), Int64(headDim), scale, &scratch, &got)
+                            }
+                        }
+                        XCTAssertEqual(got.map(\.bitPattern), expected.map(\.bitPattern),
+                                       "\(name) head \(headDim) f16 \(f16) heads \(heads) start \(startPos)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The cache's bytes: f32, or f16 (rounded to nearest even, as the engine stores it).
     static func cache(_ values: [Float], f16: Bool) -> [UInt8] {
         if f16 {

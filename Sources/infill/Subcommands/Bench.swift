@@ -27,6 +27,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Prompt tokens before the timed decode (completion prompts are about 1,600: there attention over the context costs more per token).")
     var decodeContext: Int = 128
 
+    @Option(help: "KV cache element type: f32 (the engine's default) or f16 (llama.cpp's default).")
+    var kvCache: String = "f32"
+
     @Option(help: "Timed runs per measurement (the best is reported).")
     var repetitions: Int = 2
 
@@ -50,13 +53,16 @@ struct Bench: ParsableCommand {
         }
         do {
             let llama = try LlamaModel(path: model)
+            guard let kvType = KVCacheType(rawValue: kvCache.lowercased()) else {
+                throw ValidationError("--kv-cache must be f32 or f16")
+            }
             guard decodeContext > 0 else { throw ValidationError("--decode-context must be positive") }
             let decodePrompt = decodeContext
             let longest = max(lengths.max()!, decodePrompt + decode + 1)
             // Decode is measured one token per forward pass (no guessed tokens): the kernels' speed,
             // comparable with llama.cpp's plain decode.
             let session = try Session(model: llama, options: SessionOptions(
-                contextLength: max(longest, 2048), threads: threads, prefill: product, draftTokens: 0))
+                contextLength: max(longest, 2048), threads: threads, kvCacheType: kvType, prefill: product, draftTokens: 0))
             let c = llama.config
             // Deterministic ordinary token ids (speed does not depend on which tokens).
             let vocab = Int32(c.vocabSize)
