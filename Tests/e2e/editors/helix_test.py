@@ -34,8 +34,9 @@ def say(line):
     print(line, flush=True)
 
 
-def write_config(home):
-    """The shipped languages.toml, pointed at the binary under test, with Infill as the only server."""
+def write_config(home, args=None):
+    """The shipped languages.toml, pointed at the binary under test, with Infill as the only server
+    (started with `args`, by default the model under test)."""
     shipped = tomllib.load(open(os.path.join(REPO, "editors", "helix", "languages.toml"), "rb"))
     server = shipped["language-server"]["infill"]
     assert server["command"] == "infill" and server["args"][0] == "lsp", "unexpected shipped server block"
@@ -48,7 +49,7 @@ def write_config(home):
         f.write(f'[language-server.infill]\ncommand = {json.dumps(BIN)}\n'
                 # A generous time limit (the default ends generation at a line boundary after ~1.5 s)
                 # keeps the text independent of how busy the machine is.
-                f'args = ["lsp", "--model", {json.dumps(MODEL)}, "--time-limit-ms", "60000"]\n'
+                f'args = {json.dumps(args or ["lsp", "--model", MODEL, "--time-limit-ms", "60000"])}\n'
                 f'timeout = {max(120, server.get("timeout", 20))}\n')
         for lang in ("python", "swift"):
             f.write(f'\n[[language]]\nname = "{lang}"\n'
@@ -167,14 +168,81 @@ def read_lines_while_saving(file):
         return None
 
 
-def main():
-    home = os.path.join(WORK, "helix-home")
-    write_config(home)
-    log = LspLog(os.path.join(WORK, "helix.log"))
+def start_helix(name, file, server_args=None):
+    """Helix on `file` with a private home whose config starts Infill with `server_args`; and its LSP log."""
+    home = os.path.join(WORK, f"{name}-home")
+    write_config(home, server_args)
+    log = LspLog(os.path.join(WORK, f"{name}.log"))
     env = {"HOME": home, "XDG_CONFIG_HOME": os.path.join(home, "config"),
            "XDG_DATA_HOME": os.path.join(home, "data"), "XDG_CACHE_HOME": os.path.join(home, "cache"),
            "TERM": "xterm-256color", "LANG": "C.UTF-8", "PATH": os.environ.get("PATH", "")}
-    hx = TmuxEditor("helix", [HX, "-v", "--log", log.path, "primes.py"], WORK, env)
+    return TmuxEditor(name, [HX, "-v", "--log", log.path, file], WORK, env), log
+
+
+def quit_helix(hx):
+    if hx.alive():
+        try:
+            normal_mode(hx)
+        except AssertionError:
+            pass
+        hx.text(":qa!")
+        hx.keys("Enter")
+        try:
+            wait_for("Helix to quit", lambda: not hx.alive(), 10)
+        except AssertionError:
+            pass
+    hx.close()
+
+
+def indent_below():
+    """The scripted server answers a blank line over a line marked `# scripted: indent below` with a
+    header whose body that line becomes: the menu item carries that line's new indentation as
+    additionalTextEdits, which Helix applies when the item is accepted."""
+    hx, log = start_helix("helix-scripted", "brackets.py", ["lsp", "--scripted-backend"])
+    try:
+        hx.wait_screen("Helix to show brackets.py", lambda s: "def balanced(s):" in s and " NOR " in s, 30)
+        log.wait_did_open("brackets.py")
+        before = read_lines("brackets.py")
+        hole = next(i for i, line in enumerate(before) if "depth += 1" in line) + 1
+        body = before[hole + 1]
+        assert before[hole].strip() == "" and body.endswith("# scripted: indent below"), "fixture changed"
+        hx.keys(f"{hole + 1}G", "A")
+
+        def menu_with_header():
+            items = log.completion_items()
+            return items if items and any(new_text(i) == "if ready:" for i in items) and "if ready:" in hx.screen() \
+                else None
+
+        def ask_again():
+            if not log.unanswered("textDocument/completion"):
+                hx.keys("C-x")
+
+        items = wait_for("Helix's menu to show the scripted header", menu_with_header, TIMEOUT, nudge=ask_again,
+                         nudge_every=3.0)
+        item = next(i for i in items if new_text(i) == "if ready:")
+        assert item.get("additionalTextEdits"), f"the item has no additionalTextEdits: {item!r}"
+        for _ in items:  # select the header item (Tab moves through the menu), then accept it
+            hx.keys("Tab")
+            try:
+                hx.wait_screen("the header's preview", lambda s: s if "if ready:" in s.split("\n")[hole] else None, 5)
+                break
+            except (AssertionError, IndexError):
+                continue
+        hx.keys("Enter")
+        write_file(hx)
+        after = wait_for("brackets.py to be saved with the body indented", lambda: (
+            lambda now: now if now and now[hole + 1:hole + 2] == ["    " + body] else None)(
+                read_lines_while_saving("brackets.py")), 30)
+        assert after[hole] == "        if ready:", f"the accepted line: {after[hole]!r}"
+        assert after[:hole] == before[:hole], "lines above the header changed"
+        assert after[hole + 2:] == before[hole + 2:], "the lines after the body changed"
+        say("     indented:\n" + "\n".join("       | " + l for l in after[hole - 1:hole + 3]))
+    finally:
+        quit_helix(hx)
+
+
+def main():
+    hx, log = start_helix("helix", "primes.py")
     try:
         hx.wait_screen("Helix to show primes.py", lambda s: "def is_prime(n):" in s and " NOR " in s, 30)
         log.wait_did_open("primes.py")
@@ -288,18 +356,8 @@ def main():
         test("completion menu shows Infill's item; accepting inserts the multi-line middle", completion)
         test("space a lists Generate docstring; applying it edits the file", docstring)
     finally:
-        if hx.alive():
-            try:
-                normal_mode(hx)
-            except AssertionError:
-                pass
-            hx.text(":qa!")
-            hx.keys("Enter")
-            try:
-                wait_for("Helix to quit", lambda: not hx.alive(), 10)
-            except AssertionError:
-                pass
-        hx.close()
+        quit_helix(hx)
+    test("accepting a header over the line below indents that line (additionalTextEdits)", indent_below)
 
 
 if __name__ == "__main__":
