@@ -3,7 +3,7 @@
 GGUF, same thread count, same prompt lengths, in one run. Prints both and the ratios.
 
 Usage: ~/.cache/infill/llama-venv/bin/python Benchmarks/engine-vs-llamacpp.py [MODEL ...]
-       [--threads 2] [--prompts 128,512,1024] [--decode 64] [--infill .build/release/infill]
+       [--threads 2] [--prompts 128,512,1024] [--decode 64] [--decode-context 128] [--infill .build/release/infill]
 MODEL is a pinned name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b, smollm2-135m) or a GGUF path.
 llama.cpp runs with its defaults (f16 KV cache) apart from threads and batch 512; both sides report
 the best of 2 timed runs after a warm-up, with deterministic token ids (speed does not depend on them).
@@ -34,11 +34,11 @@ def bytes_per_token(path):
     return sum(sizes.values()) - (0 if tied else sizes.get("token_embd.weight", 0))
 
 
-def llama_bench(path, threads, lengths, decode, repetitions=2):
-    llm = llama_cpp.Llama(model_path=path, n_ctx=2048, n_batch=512, n_ubatch=512, n_threads=threads,
+def llama_bench(path, threads, lengths, decode, context, repetitions=2):
+    longest = max(max(lengths), context + decode + 1)
+    llm = llama_cpp.Llama(model_path=path, n_ctx=max(2048, longest), n_batch=512, n_ubatch=512, n_threads=threads,
                           n_threads_batch=threads, verbose=False)
     vocab = llm.n_vocab()
-    longest = max(max(lengths), 128 + decode + 1)
     tokens = [100 + (i * 7919) % max(1, vocab - 200) for i in range(longest)]
     llm.reset(); llm.eval(tokens[:64])  # warm-up
     out = {}
@@ -50,18 +50,18 @@ def llama_bench(path, threads, lengths, decode, repetitions=2):
         out[f"prefill_{n}_tok_s"] = n / best
     best = float("inf")
     for _ in range(repetitions):
-        llm.reset(); llm.eval(tokens[:128])
+        llm.reset(); llm.eval(tokens[:context])
         t = time.perf_counter()
         for i in range(decode):
-            llm.eval([tokens[128 + i]])
+            llm.eval([tokens[context + i]])
         best = min(best, time.perf_counter() - t)
     out["decode_tok_s"] = decode / best
     return out
 
 
-def infill_bench(binary, path, threads, lengths, decode):
+def infill_bench(binary, path, threads, lengths, decode, context):
     cmd = [binary, "bench", "--model", path, "--threads", str(threads),
-           "--prompts", ",".join(map(str, lengths)), "--decode", str(decode), "--json"]
+           "--prompts", ",".join(map(str, lengths)), "--decode", str(decode), "--decode-context", str(context), "--json"]
     return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
 
 
@@ -71,6 +71,8 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--prompts", default="128,512,1024")
     p.add_argument("--decode", type=int, default=64)
+    p.add_argument("--decode-context", type=int, default=128,
+                   help="prompt tokens before the timed decode (completion prompts are about 1,600)")
     p.add_argument("--infill", default=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                                     ".build", "release", "infill"))
     args = p.parse_args()
@@ -78,12 +80,12 @@ def main():
     for model in args.models:
         path = resolve(model)
         load_before = os.getloadavg()[0]
-        ours = infill_bench(args.infill, path, args.threads, lengths, args.decode)
-        theirs = llama_bench(path, args.threads, lengths, args.decode)
+        ours = infill_bench(args.infill, path, args.threads, lengths, args.decode, args.decode_context)
+        theirs = llama_bench(path, args.threads, lengths, args.decode, args.decode_context)
         # llama.cpp's threads spin while they wait: with other work on the cores its numbers collapse.
         print(f"\n{model} ({args.threads} threads; 1-minute load average {load_before:.2f} before, "
               f"{os.getloadavg()[0]:.2f} after: other work on the machine makes the ratios meaningless)")
-        print(f"{'':18}{'infill':>10}{'llama.cpp':>12}{'ratio':>8}")
+        print(f"{'':18}{'infill':>10}{'llama.cpp':>12}{'ratio':>8}   (decode after {args.decode_context} prompt tokens)")
         for key in [f"prefill_{n}_tok_s" for n in lengths] + ["decode_tok_s"]:
             print(f"{key:18}{ours[key]:10.1f}{theirs[key]:12.1f}{ours[key] / theirs[key]:8.2f}x")
         per_token = bytes_per_token(path)
