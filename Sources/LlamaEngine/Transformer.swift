@@ -205,7 +205,8 @@ final class Transformer: @unchecked Sendable {
     }
 
     /// xb2[b, head] = softmax(q·K / sqrt(headDim)) · V over positions 0...startPos+b (causal), one
-    /// work item per head (ck_attention: llama.cpp's f32 order, so its logits come out bit for bit).
+    /// work item per head, or per query group for one-query rows (ck_attention / ck_attention_group:
+    /// llama.cpp's f32 order, so its logits come out bit for bit).
     private func attention(layer: Int, startPos: Int, count: Int, decodeOrder: Bool) {
         if let blas = linear.blas, count >= Linear.blasMinBatch, state.kvType == .f32, !decodeOrder {
             return batchedAttention(blas, layer: layer, startPos: startPos, count: count)
@@ -216,11 +217,11 @@ final class Transformer: @unchecked Sendable {
         let scale = 1 / Float(headDim).squareRoot()
         let elementBytes = s.kvType == .f32 ? 4 : 2
         let base = cacheOffset(layer: layer, position: 0) * elementBytes
-        let kernel: ck_attention_fn
+        let kernel: ck_attention_fn, groupKernel: ck_attention_group_fn
         switch KernelPath.active {
-        case .avx512: kernel = ck_attention_avx512
-        case .avx2: kernel = ck_attention_avx2
-        case .scalar: kernel = ck_attention_scalar
+        case .avx512: (kernel, groupKernel) = (ck_attention_avx512, ck_attention_group_avx512)
+        case .avx2: (kernel, groupKernel) = (ck_attention_avx2, ck_attention_group_avx2)
+        case .scalar: (kernel, groupKernel) = (ck_attention_scalar, ck_attention_group_scalar)
         }
         let f16: Int32 = s.kvType == .f16 ? 1 : 0
         // In decode order each row is its own one-query call; otherwise one call takes every row.
@@ -228,12 +229,6 @@ final class Transformer: @unchecked Sendable {
         // One-query rows: the heads that share a KV head go together (the cache is read once for them),
         // when there are enough KV heads to keep every thread busy.
         if rows == 1, group > 1, c.kvHeadCount >= pool.threadCount {
-            let groupKernel: ck_attention_group_fn
-            switch KernelPath.active {
-            case .avx512: groupKernel = ck_attention_group_avx512
-            case .avx2: groupKernel = ck_attention_group_avx2
-            case .scalar: groupKernel = ck_attention_group_scalar
-            }
             pool.parallelFor(c.kvHeadCount) { kv, thread in
                 let kvOffset = base + kv * headDim * elementBytes
                 for call in 0..<calls {

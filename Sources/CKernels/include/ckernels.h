@@ -137,8 +137,8 @@ static inline int64_t ck_attention_scratch(int64_t positions, int64_t head_dim) 
 }
 // One query row of `heads` heads that share these keys and values (grouped-query attention): head g's
 // query at q + g*head_dim, its output at out + g*head_dim, each equal to ck_attention's with nq = 1 bit for
-// bit. The SIMD builds let the heads take turns over blocks of the cache, so each block is read from
-// memory once for the group, not once per head. scratch holds heads * ck_attention_scratch(start_pos + 1,
+// bit. The AVX2 build lets the heads take turns over blocks of the cache, so each block is read from
+// memory once for the group, not once per head (the others run the heads one after another). scratch holds heads * ck_attention_scratch(start_pos + 1,
 // head_dim) floats.
 typedef void (*ck_attention_group_fn)(int kv_f16, const float *q, int64_t heads, int64_t start_pos, const void *k,
                                       const void *v, int64_t kv_stride, int64_t head_dim, float scale, float *scratch,

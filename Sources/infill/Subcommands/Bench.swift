@@ -57,8 +57,7 @@ struct Bench: ParsableCommand {
                 throw ValidationError("--kv-cache must be f32 or f16")
             }
             guard decodeContext > 0 else { throw ValidationError("--decode-context must be positive") }
-            let decodePrompt = decodeContext
-            let longest = max(lengths.max()!, decodePrompt + decode + 1)
+            let longest = max(lengths.max()!, decodeContext + decode + 1)
             // Decode is measured one token per forward pass (no guessed tokens): the kernels' speed,
             // comparable with llama.cpp's plain decode.
             let session = try Session(model: llama, options: SessionOptions(
@@ -96,7 +95,7 @@ struct Bench: ParsableCommand {
             var bestDecode = 0.0
             for _ in 0..<max(1, repetitions) {
                 session.reset()
-                let result = try session.generate(prompt: Array(tokens[0..<decodePrompt]), maxTokens: decode + 1)
+                let result = try session.generate(prompt: Array(tokens[0..<decodeContext]), maxTokens: decode + 1)
                 bestDecode = max(bestDecode, result.stats.decodeTokensPerSecond)
             }
             report.append(("decode_tok_s", bestDecode))

@@ -149,6 +149,13 @@ def normal_mode(hx):
     hx.wait_screen("normal mode", lambda s: " NOR " in s, 10)
 
 
+def ask_for_completion(hx, log):
+    """C-x, as a user would if the answer was empty (say, null while the model loaded); never while a
+    request is still generating, which a new one would only supersede."""
+    if not log.unanswered("textDocument/completion"):
+        hx.keys("C-x")
+
+
 def write_file(hx):
     normal_mode(hx)
     hx.text(":w")
@@ -213,12 +220,8 @@ def indent_below():
             return items if items and any(new_text(i) == "if ready:" for i in items) and "if ready:" in hx.screen() \
                 else None
 
-        def ask_again():
-            if not log.unanswered("textDocument/completion"):
-                hx.keys("C-x")
-
-        items = wait_for("Helix's menu to show the scripted header", menu_with_header, TIMEOUT, nudge=ask_again,
-                         nudge_every=3.0)
+        items = wait_for("Helix's menu to show the scripted header", menu_with_header, TIMEOUT,
+                         nudge=lambda: ask_for_completion(hx, log), nudge_every=3.0)
         item = next(i for i in items if new_text(i) == "if ready:")
         assert item.get("additionalTextEdits"), f"the item has no additionalTextEdits: {item!r}"
         for _ in items:  # select the header item (Tab moves through the menu), then accept it
@@ -263,14 +266,8 @@ def main():
                 label = items[0]["label"].strip()[:20]
                 return (items, screen) if label and label in screen else None
 
-            def ask_again():
-                # As a user would if the answer was empty (say, null while the model loaded); never
-                # while a request is still generating, which a new one would only supersede.
-                if not log.unanswered("textDocument/completion"):
-                    hx.keys("C-x")
-
             items, screen = wait_for("Helix's completion menu to show Infill's item", menu_with_infill_item,
-                                     TIMEOUT, nudge=ask_again)
+                                     TIMEOUT, nudge=lambda: ask_for_completion(hx, log))
             save_screen("helix-completion-menu.txt", screen)
             say(f"     completion items: {[i['label'] for i in items]}")
             def second_line(item):  # index of the first non-blank line after the first, or None
