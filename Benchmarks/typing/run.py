@@ -10,7 +10,9 @@ time, waiting for each answer as an editor with automatic triggers does: didChan
 inlineCompletion, after one untimed warm-up request (warm: model loaded, the file in the KV cache). Reports latency percentiles over all keystrokes and over those where the model ran
 (the others were answered from the completion already shown), and the share of prompt tokens the
 engine reused from its KV cache when one character was typed (from `infill/status` totals).
-Single-line completions by default (`--multiline auto` for the editor default).
+Single-line completions by default (`--multiline auto` for the editor default). `--think-ms N` waits N
+ms after each answer before the next keystroke, as a typist does (0, the default, is the worst case:
+the server never has idle time for its precompute).
 
 With --backend llamacpp the same keystrokes go to llama-cpp-python (its prompt prefix cache on), with
 the same prompt layout and budget as Infill builds (file tokens 1536, suffix at most a quarter, the
@@ -76,6 +78,7 @@ def run_infill(args, text):
     before = client.request("infill/status", {})
     for doc, line, ch, typed, first in keystrokes(text, args.lines):
         version += 1
+        time.sleep(args.think_ms / 1000)
         if first:  # blank the line (keep indentation) and type its first character
             change = {"text": doc}
         else:
@@ -155,6 +158,7 @@ def main():
                     help="Infill's line policy (the latency goal is for single-line completions)")
     ap.add_argument("--no-precompute", action="store_true", help="turn off the idle precompute (setting precompute)")
     ap.add_argument("--draft-tokens", type=int, default=8, help="guessed tokens per decode step (setting draftTokens; 0: off)")
+    ap.add_argument("--think-ms", type=float, default=0, help="pause before each keystroke (Infill only: llama.cpp does no idle work)")
     ap.add_argument("--verbose", action="store_true", help="one line per keystroke on stderr")
     ap.add_argument("--server-log", default="", help="the server's stderr (its log) to this file")
     args = ap.parse_args()
@@ -168,6 +172,7 @@ def main():
     share = lambda rs: round(sum(r["reused"] for r in rs) / max(1, sum(r["prompt"] for r in rs)), 3)  # noqa: E731
     print(json.dumps({
         "backend": args.backend, "model": args.model, "file": os.path.basename(args.file), "keystrokes": len(rows),
+        "think_ms": args.think_ms,
         "p50_ms": pct([r["ms"] for r in rows], 50), "p95_ms": pct([r["ms"] for r in rows], 95),
         "model_runs": len(ran), "model_p50_ms": pct([r["ms"] for r in ran], 50),
         "model_p95_ms": pct([r["ms"] for r in ran], 95),

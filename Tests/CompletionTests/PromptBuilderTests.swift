@@ -96,6 +96,60 @@ final class PromptBuilderTests: XCTestCase {
         XCTAssertEqual(prompt.keptPrefix.count, 390)
     }
 
+    /// A document of 10-token lines ("line 042\n" is 9 characters plus the line's number) split at
+    /// the start of line `cursor`, with the cursor line's rest "x".
+    private func document(cursorAt cursor: Int) -> FIMRequest {
+        let lines = (0..<200).map { String(format: "line %04d\n", $0) }
+        return FIMRequest(prefix: lines[..<cursor].joined() + "y", suffix: "x\n" + lines[(cursor + 1)...].joined())
+    }
+
+    /// After the cursor moves down, the suffix ends where the last prompt ended it, so the lines below
+    /// that end (which a fresh cut would add, and the engine would have to run) stay out; the prefix
+    /// is cut as if the suffix were the fitted one.
+    func testSuffixEndsWhereTheLastPromptEndedItWhenTheCursorMovesDown() throws {
+        let builder = try builder(budget: PromptBudget(fileTokens: 400, prefixShare: 0.75, prefixLineGranularity: 1))
+        let first = builder.build(document(cursorAt: 100), vocabulary: vocabulary)
+        XCTAssertEqual(first.keptSuffix.count, 2 + 9 * 10, "fitted: the cursor line's rest and 9 lines")
+        XCTAssertEqual(first.suffixLinesAfter, 200 - 101 - 9)
+        XCTAssertTrue(first.keptSuffix.hasSuffix("line 0109\n"))
+
+        var moved = document(cursorAt: 104)
+        let fresh = builder.build(moved, vocabulary: vocabulary)
+        moved.suffixLinesAfter = first.suffixLinesAfter
+        let sticky = builder.build(moved, vocabulary: vocabulary)
+        XCTAssertTrue(fresh.keptSuffix.hasSuffix("line 0113\n"))
+        XCTAssertTrue(sticky.keptSuffix.hasSuffix("line 0109\n"), sticky.keptSuffix)
+        XCTAssertEqual(sticky.suffixLinesAfter, first.suffixLinesAfter)
+        XCTAssertEqual(sticky.keptPrefix, fresh.keptPrefix)
+        // The suffix's tokens are the end of the first prompt's suffix: the KV cache moves them.
+        let suffixTokens = { (p: FIMPrompt) in Array(p.tokens[..<p.suffixEndIndex].suffix(5 * 10)) }
+        XCTAssertEqual(suffixTokens(sticky), suffixTokens(first))
+        XCTAssertEqual(sticky.tokens[sticky.suffixEndIndex], 151660, "<|fim_middle|> right after the suffix")
+
+        // Typing on, the hint the prompt gave back keeps the prompt the same.
+        moved.suffixLinesAfter = sticky.suffixLinesAfter
+        XCTAssertEqual(builder.build(moved, vocabulary: vocabulary).tokens, sticky.tokens)
+    }
+
+    /// A kept suffix grows back to a quarter of its budget by whole lines; one longer than the fitted
+    /// cut (the cursor moved up) or with no hint is cut afresh.
+    func testStickySuffixKeepsAQuarterOfItsBudgetAndNeverPassesTheFittedCut() throws {
+        let builder = try builder(budget: PromptBudget(fileTokens: 400, prefixShare: 0.75, prefixLineGranularity: 1))
+        let first = builder.build(document(cursorAt: 100), vocabulary: vocabulary)
+        var far = document(cursorAt: 108)
+        far.suffixLinesAfter = first.suffixLinesAfter
+        let kept = builder.build(far, vocabulary: vocabulary)
+        XCTAssertEqual(kept.keptSuffix.count, 2 + 3 * 10, "a quarter of 100 tokens: the rest of the line and 3 lines")
+
+        var up = document(cursorAt: 90)
+        up.suffixLinesAfter = first.suffixLinesAfter
+        XCTAssertEqual(builder.build(up, vocabulary: vocabulary).keptSuffix, builder.build(document(cursorAt: 90), vocabulary: vocabulary).keptSuffix)
+
+        var past = document(cursorAt: 150)
+        past.suffixLinesAfter = first.suffixLinesAfter
+        XCTAssertEqual(builder.build(past, vocabulary: vocabulary).keptSuffix, builder.build(document(cursorAt: 150), vocabulary: vocabulary).keptSuffix)
+    }
+
     /// Typing one character must leave the prompt's start unchanged so the engine reuses its KV cache.
     func testTypingKeepsTheStablePartOfThePromptForKVReuse() throws {
         let text = (0..<400).map { "let value\($0) = compute(\($0))\n" }.joined()

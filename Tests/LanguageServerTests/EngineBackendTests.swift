@@ -54,4 +54,27 @@ final class EngineBackendTests: XCTestCase {
         let elsewhere = try await backend.complete(input(prefix: Self.source + "        "), isCancelled: { false })
         XCTAssertGreaterThan(elsewhere.promptTokens, 0)
     }
+
+    /// After the cursor moves a few lines down, the prompt's suffix ends where the last one's did, so
+    /// the engine runs only the tokens around the cursor, not the lines a fresh cut would add below.
+    func testCursorMovedDownRunsOnlyTheLinesAroundIt() async throws {
+        let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
+        let lines = (0..<120).map { "    total_\($0) = compute_value(\($0), label=\"row \($0)\")\n" }
+        func request(blankLine cursor: Int) -> CompletionInput {
+            var input = input(prefix: "def table():\n" + lines[..<cursor].joined() + "    ",
+                              suffix: "\n" + lines[(cursor + 1)...].joined())
+            input.maxNewTokens = 4
+            input.contextTokens = 1024  // a suffix budget of 192 tokens, about 12 lines
+            input.precompute = false
+            return input
+        }
+        let first = try await backend.complete(request(blankLine: 60), isCancelled: { false })
+        XCTAssertGreaterThan(first.promptTokens - first.reusedPromptTokens, 500, "a cold prompt")
+        let moved = try await backend.complete(request(blankLine: 66), isCancelled: { false })
+        let lineTokens = backend.model.tokenizer.encode(lines[80]).count
+        XCTAssertGreaterThan(lineTokens, 10)
+        // A fresh cut would run the 6 lines below the old end, and the cursor's lines on top.
+        XCTAssertLessThan(moved.promptTokens - moved.reusedPromptTokens, 3 * lineTokens,
+                          "ran \(moved.promptTokens - moved.reusedPromptTokens) of \(moved.promptTokens) prompt tokens")
+    }
 }

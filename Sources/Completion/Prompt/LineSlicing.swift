@@ -64,6 +64,19 @@ enum LineSlicing {
         return suffix[suffix.startIndex..<lines[end - 1].endIndex]
     }
 
+    /// The head of `suffix` that leaves exactly `linesAfter` of its lines out, nil when that would
+    /// leave out the cursor line (the first) too.
+    static func head(of suffix: String, leavingOut linesAfter: Int) -> Substring? {
+        let lines = lines(suffix)
+        guard linesAfter >= 0, linesAfter < lines.count else { return nil }
+        return suffix[suffix.startIndex..<lines[lines.count - linesAfter - 1].endIndex]
+    }
+
+    /// How many lines of `text` follow `head` (a head of `text`).
+    static func linesAfter(_ head: Substring, in text: String) -> Int {
+        lines(String(text[head.endIndex...])).count
+    }
+
     /// The head of `text` that fits `budget` tokens, whole lines only.
     static func keepWholeLines(of text: String, budget: Int, count: (Substring) -> Int) -> Substring {
         var used = 0

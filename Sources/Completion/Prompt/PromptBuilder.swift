@@ -19,6 +19,11 @@ public struct FIMPrompt: Sendable, Equatable {
     public var droppedPrefixLines: Int
     /// Tokens spent on other files and recent edits.
     public var contextTokenCount: Int
+    /// Lines of the request's suffix after the kept suffix (pass back as `FIMRequest.suffixLinesAfter`).
+    public var suffixLinesAfter: Int = 0
+    /// How many of `tokens` a KV cache must hold to hold the kept suffix: where the suffix's tokens
+    /// end in the prefix-suffix-middle layout, the whole prompt in the others.
+    public var suffixEndIndex: Int = 0
 }
 
 /// Lays out prompts for one model. Cheap to copy; build one per loaded model.
@@ -39,9 +44,11 @@ public struct PromptBuilder: Sendable {
         // Suffix first: it is short more often than not, and what it leaves goes to the prefix.
         let suffixBudget = tokens.isLeftToRight
             ? 0 : budget.fileTokens - Int((Double(budget.fileTokens) * budget.prefixShare).rounded())
-        let keptSuffix = tokens.isLeftToRight
-            ? "" : LineSlicing.keepHead(of: request.suffix, budget: suffixBudget, count: count)
-        let suffixIDs = vocabulary.encode(String(keptSuffix))
+        let fittedSuffix = tokens.isLeftToRight
+            ? request.suffix.prefix(0) : LineSlicing.keepHead(of: request.suffix, budget: suffixBudget, count: count)
+        let fittedSuffixIDs = vocabulary.encode(String(fittedSuffix))
+        let (keptSuffix, suffixIDs) = stickySuffix(request, fitted: (fittedSuffix, fittedSuffixIDs),
+                                                   budget: suffixBudget, vocabulary: vocabulary)
         // The cursor line's text left of the cursor: at the end of the prefix, or after the middle
         // token (see `FIMFormat.cursorLineInMiddle`).
         let lineStart = request.prefix.lastIndex(of: "\n").map { request.prefix.index(after: $0) } ?? request.prefix.startIndex
@@ -53,7 +60,9 @@ public struct PromptBuilder: Sendable {
         // where it is. The prompt may pass the file budget by less than a step.
         let lineStep = 64
         let cursorLineCost = count(cursorLine) / lineStep * lineStep
-        let prefixBudget = max(0, budget.fileTokens - suffixIDs.count - cursorLineCost)
+        // Charged for the fitted suffix even when a shorter one is kept, so the prefix's cut does not
+        // depend on where the last prompt ended the suffix.
+        let prefixBudget = max(0, budget.fileTokens - fittedSuffixIDs.count - cursorLineCost)
         let (keptBody, dropped) = LineSlicing.keepTail(
             of: String(request.prefix[..<lineStart]), budget: prefixBudget,
             granularity: budget.prefixLineGranularity, count: count)
@@ -64,12 +73,15 @@ public struct PromptBuilder: Sendable {
         let prefixIDs = vocabulary.encode(tokens.format.prefixLeadingSpace ? " " + prefixText : prefixText)
 
         var ids: [Int32] = []
+        var suffixEnd: Int?
         if let bos = tokens.bos { ids.append(bos) }
         ids += contextIDs
         if let pre = tokens.prefix, let suf = tokens.suffix, let mid = tokens.middle {
             switch (order, tokens.format.spmLayout) {
             case (.psm, _):
-                ids += [pre] + prefixIDs + [suf] + suffixIDs + [mid] + middleStartIDs
+                ids += [pre] + prefixIDs + [suf] + suffixIDs
+                suffixEnd = ids.count
+                ids += [mid] + middleStartIDs
             case (.spm, .codeLlama):
                 ids += [pre, suf] + suffixIDs + [mid] + prefixIDs
             case (.spm, .suffixPrefixMiddle):
@@ -81,9 +93,36 @@ public struct PromptBuilder: Sendable {
         return FIMPrompt(
             tokens: ids, stopTokens: tokens.stopTokens, stopStrings: tokens.stopStrings,
             healedText: healedText, keptPrefix: keptPrefix, keptSuffix: String(keptSuffix),
-            droppedPrefixLines: dropped, contextTokenCount: contextIDs.count + vocabulary.encode(contextText).count
+            droppedPrefixLines: dropped, contextTokenCount: contextIDs.count + vocabulary.encode(contextText).count,
+            suffixLinesAfter: LineSlicing.linesAfter(keptSuffix, in: request.suffix),
+            suffixEndIndex: suffixEnd ?? ids.count
         )
     }
+
+    /// The suffix cut where the last prompt cut it (`FIMRequest.suffixLinesAfter`) when that is shorter
+    /// than the fitted cut. After the cursor moves down, a fresh cut would add all the lines below the
+    /// old end at once, and the engine must run them before answering: about one line of prefill per
+    /// line moved, seconds on the 1.5B. Kept at the old end, the suffix is all in the KV cache and
+    /// moves into place. A suffix under `minimumStickyShare` of its budget grows by whole lines to that
+    /// share. The idle precompute cuts afresh, so the suffix grows back while the user types.
+    private func stickySuffix(
+        _ request: FIMRequest, fitted: (text: Substring, ids: [Int32]), budget: Int, vocabulary: any TokenVocabulary
+    ) -> (Substring, [Int32]) {
+        guard let linesAfter = request.suffixLinesAfter, !tokens.isLeftToRight,
+              var sticky = LineSlicing.head(of: request.suffix, leavingOut: linesAfter),
+              sticky.endIndex < fitted.text.endIndex else { return fitted }
+        let count: (Substring) -> Int = { vocabulary.encode(String($0)).count }
+        let minimum = Int(Double(budget) * Self.minimumStickyShare)
+        var size = count(sticky)
+        for line in LineSlicing.lines(String(fitted.text[sticky.endIndex...])) where size < minimum {
+            size += count(line[...])
+            sticky = fitted.text[..<fitted.text.index(sticky.endIndex, offsetBy: line.count)]
+        }
+        return sticky.endIndex == fitted.text.endIndex ? fitted : (sticky, vocabulary.encode(String(sticky)))
+    }
+
+    /// The least share of the suffix budget a suffix kept at its last end holds.
+    static let minimumStickyShare = 0.25
 
     /// The tokens of `text` without the last one, and the text that token stood for. The cursor often
     /// sits inside a word (`circle_ar|`), and the tokens of a partial word are a split the model never

@@ -16,7 +16,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     private let fimTokens: FIMTokens
     /// Held while the engine (the session's KV cache) is in use.
     private let engineLock = NSLock()
-    /// Guards `shown`, `upcoming` and `requestCount`.
+    /// Guards `shown`, `upcoming`, `suffixEnds` and `requestCount`.
     private let stateLock = NSLock()
     /// The last completion shown per document, so typing its first characters is answered from it
     /// without running the model (typing-through).
@@ -24,6 +24,10 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     /// Per document, the completion precomputed for the document as it will be once the shown one is
     /// accepted, with the answer to give then.
     private var upcoming: [String: (completion: ShownCompletion, output: CompletionOutput)] = [:]
+    /// Per document, where the prompt whose tokens the KV cache holds ended the suffix
+    /// (`FIMPrompt.suffixLinesAfter`): requests end it there again while that is long enough, so a
+    /// cursor moved down runs only the lines around the cursor. The precompute cuts afresh.
+    private var suffixEnds: [String: Int] = [:]
     /// Counts requests; a precompute stops when it changes.
     private var requestCount = 0
     /// Whether to precompute the next completion after each one shown (`infill complete` does not).
@@ -100,9 +104,19 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             // in the KV cache while the user types.
             context: input.otherDocuments.sorted { $0.uri < $1.uri }
                 .map { ContextFile(path: URL(string: $0.uri)?.path ?? $0.uri, text: $0.text) },
-            language: DocLanguage(languageID: input.languageId), policy: policy, extraStopStrings: input.stop)
+            language: DocLanguage(languageID: input.languageId), policy: policy, extraStopStrings: input.stop,
+            // The precompute (idle time) cuts the suffix afresh, growing it back in full.
+            suffixLinesAfter: chunkedPrefill ? nil : stateLock.withLock { suffixEnds[input.uri] })
 
-        if chunkedPrefill { try prefillInChunks(plan.prompt.tokens, isCancelled: isCancelled) }
+        let keepSuffixEnd = { self.stateLock.withLock { self.suffixEnds[input.uri] = plan.prompt.suffixLinesAfter } }
+        if chunkedPrefill {
+            // Its cut counts once the cache holds the suffix, interrupted or not after that.
+            try prefillInChunks(plan.prompt.tokens, isCancelled: isCancelled) { cached in
+                if cached >= plan.prompt.suffixEndIndex { keepSuffixEnd() }
+            }
+        } else {
+            keepSuffixEnd()
+        }
         let first = try generate(plan, input: input, isCancelled: isCancelled)
         var attempt = first
         var edit = input.mode == .docstring ? nil : attempt.edit(plan)
@@ -227,9 +241,11 @@ extension EngineBackend {
 
     /// Brings the KV cache up to `prompt` 32 tokens at a time, releasing the engine between chunks; a
     /// request arriving meanwhile interrupts the running chunk within a layer, and the chunks finished
-    /// before stay cached.
-    private func prefillInChunks(_ prompt: [Int32], isCancelled: @escaping @Sendable () -> Bool) throws {
+    /// before stay cached. `cached` hears how many tokens the cache holds after each chunk.
+    private func prefillInChunks(_ prompt: [Int32], isCancelled: @escaping @Sendable () -> Bool,
+                                 cached: (Int) -> Void) throws {
         var end = engineLock.withLock { session.reuseCache(for: prompt) }
+        cached(end)
         while end < prompt.count - 1 {
             if isCancelled() { throw CancellationError() }
             end = min(prompt.count - 1, end + 32)
@@ -239,6 +255,7 @@ extension EngineBackend {
             } catch EngineError.interrupted {
                 throw CancellationError()
             }
+            cached(end)
         }
     }
 
