@@ -136,6 +136,8 @@ public final class LanguageServer: Sendable {
                 $0.recency.removeAll { $0 == n.textDocument.uri }
                 $0.latestCompletion.removeValue(forKey: n.textDocument.uri)?.cancel(.superseded)
             }
+            let uri = n.textDocument.uri
+            Task { await model.loaded?.forget(uri) }
         default:
             break  // server-to-client notifications arriving here are ignored
         }

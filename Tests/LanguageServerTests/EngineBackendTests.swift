@@ -76,5 +76,10 @@ final class EngineBackendTests: XCTestCase {
         // A fresh cut would run the 6 lines below the old end, and the cursor's lines on top.
         XCTAssertLessThan(moved.promptTokens - moved.reusedPromptTokens, 3 * lineTokens,
                           "ran \(moved.promptTokens - moved.reusedPromptTokens) of \(moved.promptTokens) prompt tokens")
+
+        // Once the document is closed, its next prompt is cut afresh: the lines below the old end run.
+        backend.forget("file:///tmp/primes.py")
+        let reopened = try await backend.complete(request(blankLine: 72), isCancelled: { false })
+        XCTAssertGreaterThan(reopened.promptTokens - reopened.reusedPromptTokens, 5 * lineTokens)
     }
 }

@@ -11,6 +11,12 @@ public protocol CompletionBackend: Sendable {
     /// line boundary once `input.deadline` has passed, returning what was generated so far.
     func complete(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) async throws
         -> CompletionOutput
+    /// The document was closed: drop what the backend keeps for it.
+    func forget(_ uri: DocumentURI)
+}
+
+extension CompletionBackend {
+    public func forget(_ uri: DocumentURI) {}
 }
 
 public struct CompletionInput: Sendable, Equatable {

@@ -147,6 +147,14 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
 }
 
 extension EngineBackend {
+    public func forget(_ uri: String) {
+        stateLock.withLock {
+            shown[uri] = nil
+            upcoming[uri] = nil
+            suffixEnds[uri] = nil
+        }
+    }
+
     /// Runs the engine on the plan's prompt followed by `after` (the start of an earlier answer),
     /// stopping at the plan's stops, the time limit (at a line boundary) or cancellation.
     private func generate(_ plan: CompletionPlan, input: CompletionInput, after: EngineAttempt.Start = .init(),

@@ -54,6 +54,12 @@ actor ModelHost {
         waiters = [:]
     }
 
+    /// The backend if one is loaded, without waiting.
+    var loaded: (any CompletionBackend)? {
+        if case .ready(let backend) = state { return backend }
+        return nil
+    }
+
     /// The backend, waiting for a load in progress; nil if none could be had.
     func backend(_ flag: CancellationFlag) async -> (any CompletionBackend)? {
         switch state {
