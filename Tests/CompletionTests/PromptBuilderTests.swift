@@ -122,9 +122,8 @@ final class PromptBuilderTests: XCTestCase {
         XCTAssertEqual(sticky.suffixLinesAfter, first.suffixLinesAfter)
         XCTAssertEqual(sticky.keptPrefix, fresh.keptPrefix)
         // The suffix's tokens are the end of the first prompt's suffix: the KV cache moves them.
-        let suffixTokens = { (p: FIMPrompt) in Array(p.tokens[..<p.suffixEndIndex].suffix(5 * 10)) }
+        let suffixTokens = { (p: FIMPrompt) in Array(p.tokens[..<p.tokens.firstIndex(of: 151660)!].suffix(5 * 10)) }
         XCTAssertEqual(suffixTokens(sticky), suffixTokens(first))
-        XCTAssertEqual(sticky.tokens[sticky.suffixEndIndex], 151660, "<|fim_middle|> right after the suffix")
 
         // Typing on, the hint the prompt gave back keeps the prompt the same.
         moved.suffixLinesAfter = sticky.suffixLinesAfter
@@ -140,6 +139,10 @@ final class PromptBuilderTests: XCTestCase {
         far.suffixLinesAfter = first.suffixLinesAfter
         let kept = builder.build(far, vocabulary: vocabulary)
         XCTAssertEqual(kept.keptSuffix.count, 2 + 3 * 10, "a quarter of 100 tokens: the rest of the line and 3 lines")
+        // The suffix cut afresh (idle time) starts as the kept one: growing it runs only what it adds.
+        let fresh = builder.build(document(cursorAt: 108), vocabulary: vocabulary)
+        let middle = kept.tokens.firstIndex(of: 151660)!
+        XCTAssertEqual(Array(fresh.tokens.prefix(middle)), Array(kept.tokens.prefix(middle)))
 
         var up = document(cursorAt: 90)
         up.suffixLinesAfter = first.suffixLinesAfter

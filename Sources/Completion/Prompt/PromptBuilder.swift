@@ -21,9 +21,6 @@ public struct FIMPrompt: Sendable, Equatable {
     public var contextTokenCount: Int
     /// Lines of the request's suffix after the kept suffix (pass back as `FIMRequest.suffixLinesAfter`).
     public var suffixLinesAfter: Int = 0
-    /// How many of `tokens` a KV cache must hold to hold the kept suffix: where the suffix's tokens
-    /// end in the prefix-suffix-middle layout, the whole prompt in the others.
-    public var suffixEndIndex: Int = 0
 }
 
 /// Lays out prompts for one model. Cheap to copy; build one per loaded model.
@@ -73,15 +70,12 @@ public struct PromptBuilder: Sendable {
         let prefixIDs = vocabulary.encode(tokens.format.prefixLeadingSpace ? " " + prefixText : prefixText)
 
         var ids: [Int32] = []
-        var suffixEnd: Int?
         if let bos = tokens.bos { ids.append(bos) }
         ids += contextIDs
         if let pre = tokens.prefix, let suf = tokens.suffix, let mid = tokens.middle {
             switch (order, tokens.format.spmLayout) {
             case (.psm, _):
-                ids += [pre] + prefixIDs + [suf] + suffixIDs
-                suffixEnd = ids.count
-                ids += [mid] + middleStartIDs
+                ids += [pre] + prefixIDs + [suf] + suffixIDs + [mid] + middleStartIDs
             case (.spm, .codeLlama):
                 ids += [pre, suf] + suffixIDs + [mid] + prefixIDs
             case (.spm, .suffixPrefixMiddle):
@@ -94,8 +88,7 @@ public struct PromptBuilder: Sendable {
             tokens: ids, stopTokens: tokens.stopTokens, stopStrings: tokens.stopStrings,
             healedText: healedText, keptPrefix: keptPrefix, keptSuffix: String(keptSuffix),
             droppedPrefixLines: dropped, contextTokenCount: contextIDs.count + vocabulary.encode(contextText).count,
-            suffixLinesAfter: LineSlicing.linesAfter(keptSuffix, in: request.suffix),
-            suffixEndIndex: suffixEnd ?? ids.count
+            suffixLinesAfter: LineSlicing.linesAfter(keptSuffix, in: request.suffix)
         )
     }
 
@@ -104,7 +97,7 @@ public struct PromptBuilder: Sendable {
     /// old end at once, and the engine must run them before answering: about one line of prefill per
     /// line moved, seconds on the 1.5B. Kept at the old end, the suffix is all in the KV cache and
     /// moves into place. A suffix under `minimumStickyShare` of its budget grows by whole lines to that
-    /// share. The idle precompute cuts afresh, so the suffix grows back while the user types.
+    /// share. The server grows it back in idle time (a prompt built without the hint).
     private func stickySuffix(
         _ request: FIMRequest, fitted: (text: Substring, ids: [Int32]), budget: Int, vocabulary: any TokenVocabulary
     ) -> (Substring, [Int32]) {

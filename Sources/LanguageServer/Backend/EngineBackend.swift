@@ -26,7 +26,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     private var upcoming: [String: (completion: ShownCompletion, output: CompletionOutput)] = [:]
     /// Per document, where the prompt whose tokens the KV cache holds ended the suffix
     /// (`FIMPrompt.suffixLinesAfter`): requests end it there again while that is long enough, so a
-    /// cursor moved down runs only the lines around the cursor. The precompute cuts afresh.
+    /// cursor moved down runs only the lines around the cursor. Idle time grows it back (`growSuffix`).
     private var suffixEnds: [String: Int] = [:]
     /// Counts requests; a precompute stops when it changes.
     private var requestCount = 0
@@ -84,9 +84,9 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         return output
     }
 
-    /// Prompt → engine → trimming for one request, with one retry when trimming leaves nothing.
-    private func run(_ input: CompletionInput, chunkedPrefill: Bool, isCancelled: @escaping @Sendable () -> Bool) throws
-        -> (CompletionOutput, CompletionEdit?) {
+    /// The prompt and trimming for `input`, its suffix cut where the last prompt for the document cut
+    /// it (`PromptBuilder`) unless `freshSuffix`.
+    private func plan(for input: CompletionInput, freshSuffix: Bool = false) -> CompletionPlan {
         let budget = PromptBudget(
             fileTokens: input.contextTokens * 3 / 4,
             extraContextTokens: input.otherDocuments.isEmpty ? 0 : input.contextTokens / 4)
@@ -97,7 +97,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         case .always: policy = .multiLine
         case .never: policy = .singleLine
         }
-        let plan = CompletionPlan(
+        return CompletionPlan(
             builder: builder, vocabulary: vocabulary, prefix: input.prefix, suffix: input.suffix,
             path: URL(string: input.uri)?.path ?? input.uri,
             // Stable order (by path), so the context part of the prompt, which comes first, stays
@@ -105,18 +105,16 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             context: input.otherDocuments.sorted { $0.uri < $1.uri }
                 .map { ContextFile(path: URL(string: $0.uri)?.path ?? $0.uri, text: $0.text) },
             language: DocLanguage(languageID: input.languageId), policy: policy, extraStopStrings: input.stop,
-            // The precompute (idle time) cuts the suffix afresh, growing it back in full.
-            suffixLinesAfter: chunkedPrefill ? nil : stateLock.withLock { suffixEnds[input.uri] })
+            suffixLinesAfter: freshSuffix ? nil : stateLock.withLock { suffixEnds[input.uri] })
+    }
 
-        let keepSuffixEnd = { self.stateLock.withLock { self.suffixEnds[input.uri] = plan.prompt.suffixLinesAfter } }
-        if chunkedPrefill {
-            // Its cut counts once the cache holds the suffix, interrupted or not after that.
-            try prefillInChunks(plan.prompt.tokens, isCancelled: isCancelled) { cached in
-                if cached >= plan.prompt.suffixEndIndex { keepSuffixEnd() }
-            }
-        } else {
-            keepSuffixEnd()
-        }
+    /// Prompt → engine → trimming for one request, with one retry when trimming leaves nothing.
+    private func run(_ input: CompletionInput, chunkedPrefill: Bool, isCancelled: @escaping @Sendable () -> Bool) throws
+        -> (CompletionOutput, CompletionEdit?) {
+        let plan = plan(for: input)
+        if isCancelled() { throw CancellationError() }  // a late precompute must not move the cut
+        stateLock.withLock { suffixEnds[input.uri] = plan.prompt.suffixLinesAfter }
+        if chunkedPrefill { try prefillInChunks(plan.prompt.tokens, isCancelled: isCancelled) }
         let first = try generate(plan, input: input, isCancelled: isCancelled)
         var attempt = first
         var edit = input.mode == .docstring ? nil : attempt.edit(plan)
@@ -164,9 +162,10 @@ extension EngineBackend {
         let deadline = input.deadline
         do {
             let result = try engineLock.withLock {
+                try Self.checkNotCancelled(isCancelled)
                 // A request that supersedes this one stops it within a layer (`interrupt`), not a whole
                 // step or prompt batch: a running precompute then costs a keystroke a few milliseconds.
-                try session.generate(prompt: plan.prompt.tokens + after.tokens, maxTokens: input.maxNewTokens,
+                return try session.generate(prompt: plan.prompt.tokens + after.tokens, maxTokens: input.maxNewTokens,
                                      stop: plan.prompt.stopTokens, excludingFirst: excluding,
                                      startingWith: Array(plan.requiredStart.dropFirst(after.pieces.joined().utf8.count)),
                                      onToken: { token, text in
@@ -237,9 +236,22 @@ extension EngineBackend {
                 self.upcoming[next.uri] = (ShownCompletion(prefix: next.prefix, suffix: next.suffix,
                                                            middle: nextEdit?.text ?? ""), output)
             }
+            try? self.growSuffix(next, isCancelled: isCancelled)
         }
         thread.qualityOfService = .utility
         thread.start()
+    }
+
+    /// Idle time after a precompute: brings the KV cache to `input`'s prompt with the suffix cut afresh,
+    /// so a suffix kept short after the cursor moved down grows back while nobody waits on it. The
+    /// new cut counts (the next prompts end there) once all of that prompt is cached; an interrupted
+    /// growth leaves the cut where it was.
+    private func growSuffix(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) throws {
+        let grown = plan(for: input, freshSuffix: true)
+        guard stateLock.withLock({ suffixEnds[input.uri] }) != grown.prompt.suffixLinesAfter else { return }
+        try prefillInChunks(grown.prompt.tokens, isCancelled: isCancelled)
+        if isCancelled() { return }
+        stateLock.withLock { suffixEnds[input.uri] = grown.prompt.suffixLinesAfter }
     }
 
     /// The middle precomputed for `uri` once the shown completion is accepted, if one is ready.
@@ -249,11 +261,12 @@ extension EngineBackend {
 
     /// Brings the KV cache up to `prompt` 32 tokens at a time, releasing the engine between chunks; a
     /// request arriving meanwhile interrupts the running chunk within a layer, and the chunks finished
-    /// before stay cached. `cached` hears how many tokens the cache holds after each chunk.
-    private func prefillInChunks(_ prompt: [Int32], isCancelled: @escaping @Sendable () -> Bool,
-                                 cached: (Int) -> Void) throws {
-        var end = engineLock.withLock { session.reuseCache(for: prompt) }
-        cached(end)
+    /// before stay cached.
+    private func prefillInChunks(_ prompt: [Int32], isCancelled: @escaping @Sendable () -> Bool) throws {
+        var end = try engineLock.withLock {
+            try Self.checkNotCancelled(isCancelled)
+            return session.reuseCache(for: prompt)
+        }
         while end < prompt.count - 1 {
             if isCancelled() { throw CancellationError() }
             end = min(prompt.count - 1, end + 32)
@@ -263,8 +276,15 @@ extension EngineBackend {
             } catch EngineError.interrupted {
                 throw CancellationError()
             }
-            cached(end)
         }
+    }
+
+    /// Checked with the engine held, before anything that changes the KV cache: a precompute that
+    /// waited for the engine while a newer request ran would otherwise cut that request's prompt out
+    /// of the cache (`reuseCache` keeps only what its own prompt shares), and the next keystroke would
+    /// run it again.
+    private static func checkNotCancelled(_ isCancelled: () -> Bool) throws {
+        if isCancelled() { throw CancellationError() }
     }
 
     /// Docstrings skip the code trimming passes: the text ends at the closer (or a stop token's
