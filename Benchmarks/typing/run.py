@@ -86,13 +86,16 @@ def run_infill(args, text):
                       "text": typed}
         client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
         t0 = time.perf_counter()
-        client.request("textDocument/inlineCompletion", {"textDocument": {"uri": uri},
-                       "position": {"line": line, "character": ch}, "context": {"triggerKind": 2}})
+        answer = client.request("textDocument/inlineCompletion", {"textDocument": {"uri": uri},
+                                "position": {"line": line, "character": ch}, "context": {"triggerKind": 2}})
         ms = (time.perf_counter() - t0) * 1000
         after = client.request("infill/status", {})
         prompt = after["promptTokens"] - before["promptTokens"]
         reused = after["reusedPromptTokens"] - before["reusedPromptTokens"]
-        rows.append({"ms": ms, "model_ran": prompt > 0, "prompt": prompt, "reused": reused, "first": first})
+        items = (answer or {}).get("items", []) if isinstance(answer, dict) else (answer or [])
+        rows.append({"ms": ms, "model_ran": prompt > 0, "prompt": prompt, "reused": reused, "first": first,
+                     "generated": after["generatedTokens"] - before["generatedTokens"],
+                     "shown": items[0]["insertText"] if items else ""})
         before = after
     client.shutdown()
     return rows
