@@ -77,6 +77,25 @@ final class EngineBackendTests: XCTestCase {
         XCTAssertLessThan(moved.promptTokens - moved.reusedPromptTokens, 3 * lineTokens,
                           "ran \(moved.promptTokens - moved.reusedPromptTokens) of \(moved.promptTokens) prompt tokens")
 
+        // Idle time (the precompute after a shown completion) grows the suffix back to its fitted end,
+        // and the next prompt ends it there with its tokens already cached.
+        let kept = try XCTUnwrap(backend.suffixLinesAfter(for: "file:///tmp/primes.py"))
+        var typed = request(blankLine: 66)
+        typed.precompute = true
+        let shown = try await backend.complete(typed, isCancelled: { false })
+        let deadline = Date().addingTimeInterval(120)
+        while backend.suffixLinesAfter(for: "file:///tmp/primes.py") == kept, Date() < deadline {
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        let grownEnd = try XCTUnwrap(backend.suffixLinesAfter(for: "file:///tmp/primes.py"))
+        XCTAssertLessThan(grownEnd, kept, "the suffix ends further down once grown")
+        typed.prefix += "t"  // a keystroke off the shown completion's path, so the model runs
+        if shown.middle.hasPrefix("t") { typed.prefix += "#" }
+        typed.precompute = false
+        let afterGrowth = try await backend.complete(typed, isCancelled: { false })
+        XCTAssertLessThan(afterGrowth.promptTokens - afterGrowth.reusedPromptTokens, 3 * lineTokens,
+                          "the grown suffix was cached in idle time")
+
         // Once the document is closed, its next prompt is cut afresh: the lines below the old end run.
         backend.forget("file:///tmp/primes.py")
         let reopened = try await backend.complete(request(blankLine: 72), isCancelled: { false })

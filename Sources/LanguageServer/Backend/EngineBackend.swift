@@ -254,6 +254,11 @@ extension EngineBackend {
         stateLock.withLock { suffixEnds[input.uri] = grown.prompt.suffixLinesAfter }
     }
 
+    /// Where prompts for `uri` end the suffix now (`FIMPrompt.suffixLinesAfter`), if anywhere yet.
+    func suffixLinesAfter(for uri: String) -> Int? {
+        stateLock.withLock { suffixEnds[uri] }
+    }
+
     /// The middle precomputed for `uri` once the shown completion is accepted, if one is ready.
     func upcomingMiddle(for uri: String) -> String? {
         stateLock.withLock { upcoming[uri]?.output.middle }
