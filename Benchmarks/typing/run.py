@@ -10,7 +10,7 @@ time, waiting for each answer as an editor with automatic triggers does: didChan
 inlineCompletion, after one untimed warm-up request (warm: model loaded, the file in the KV cache). Reports latency percentiles over all keystrokes and over those where the model ran
 (the others were answered from the completion already shown), and the share of prompt tokens the
 engine reused from its KV cache when one character was typed (from `infill/status` totals).
-Single-line completions by default (`--multiline auto` for the editor default). `--think-ms N` waits N
+`--upward` types the same lines from the bottom up. Single-line completions by default (`--multiline auto` for the editor default). `--think-ms N` waits N
 ms after each answer before the next keystroke, as a typist does (0, the default, is the worst case:
 the server never has idle time for its precompute).
 
@@ -39,11 +39,13 @@ def pct(xs, q):
     return round(xs[min(len(xs) - 1, int(round(q / 100 * (len(xs) - 1))))]) if xs else None
 
 
-def keystrokes(text, n_lines):
+def keystrokes(text, n_lines, upward=False):
     """Yields (document text, line, character, typed character, first keystroke of the line)."""
     lines = text.split("\n")
     half = len(lines) // 2
     candidates = [i for i, l in enumerate(lines) if i >= half and len(l.strip()) >= 16][::9][:n_lines]
+    if upward:  # the same lines from the bottom up: each move goes up
+        candidates.reverse()
     for i in candidates:
         body = lines[i]
         indent = len(body) - len(body.lstrip())
@@ -52,10 +54,10 @@ def keystrokes(text, n_lines):
             yield doc, i, k, body[k - 1], k == indent + 1
 
 
-def warmup_position(text, n_lines):
+def warmup_position(text, n_lines, upward=False):
     """The end of the first typed line in the untouched file: one untimed request there first, so the
     timings are warm (model loaded, the file in the KV cache), as in an editor after its first request."""
-    _, line, _, _, _ = next(keystrokes(text, n_lines))
+    _, line, _, _, _ = next(keystrokes(text, n_lines, upward))
     return line, len(text.split("\n")[line])
 
 
@@ -72,11 +74,11 @@ def run_infill(args, text):
     client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
     rows = []
     version = 1
-    line, ch = warmup_position(text, args.lines)
+    line, ch = warmup_position(text, args.lines, args.upward)
     client.request("textDocument/inlineCompletion", {"textDocument": {"uri": uri},
                    "position": {"line": line, "character": ch}, "context": {"triggerKind": 2}})
     before = client.request("infill/status", {})
-    for doc, line, ch, typed, first in keystrokes(text, args.lines):
+    for doc, line, ch, typed, first in keystrokes(text, args.lines, args.upward):
         version += 1
         time.sleep(args.think_ms / 1000)
         if first:  # blank the line (keep indentation) and type its first character
@@ -112,8 +114,8 @@ def run_llamacpp(args, text):
     count = lambda s: len(llm.tokenize(s.encode(), add_bos=False, special=False))  # noqa: E731
     rows = []
     previous = []
-    warm_line, warm_ch = warmup_position(text, args.lines)
-    for doc, line, ch, _, first in [(text, warm_line, warm_ch, "", None)] + list(keystrokes(text, args.lines)):
+    warm_line, warm_ch = warmup_position(text, args.lines, args.upward)
+    for doc, line, ch, _, first in [(text, warm_line, warm_ch, "", None)] + list(keystrokes(text, args.lines, args.upward)):
         lines = doc.split("\n")
         cursor_line = lines[line][:ch]
         suffix_lines = [lines[line][ch:]] + lines[line + 1:]
@@ -161,6 +163,7 @@ def main():
                     help="Infill's line policy (the latency goal is for single-line completions)")
     ap.add_argument("--no-precompute", action="store_true", help="turn off the idle precompute (setting precompute)")
     ap.add_argument("--draft-tokens", type=int, default=8, help="guessed tokens per decode step (setting draftTokens; 0: off)")
+    ap.add_argument("--upward", action="store_true", help="type the lines from the bottom up (the cursor moves up between lines)")
     ap.add_argument("--think-ms", type=float, default=0, help="pause before each keystroke (Infill only: llama.cpp does no idle work)")
     ap.add_argument("--verbose", action="store_true", help="one line per keystroke on stderr")
     ap.add_argument("--server-log", default="", help="the server's stderr (its log) to this file")
@@ -175,7 +178,7 @@ def main():
     share = lambda rs: round(sum(r["reused"] for r in rs) / max(1, sum(r["prompt"] for r in rs)), 3)  # noqa: E731
     print(json.dumps({
         "backend": args.backend, "model": args.model, "file": os.path.basename(args.file), "keystrokes": len(rows),
-        "think_ms": args.think_ms,
+        "think_ms": args.think_ms, "upward": args.upward,
         "p50_ms": pct([r["ms"] for r in rows], 50), "p95_ms": pct([r["ms"] for r in rows], 95),
         "model_runs": len(ran), "model_p50_ms": pct([r["ms"] for r in ran], 50),
         "model_p95_ms": pct([r["ms"] for r in ran], 95),

@@ -22,13 +22,13 @@ public struct CompletionPlan: Sendable {
 
     /// Builds the plan. `prefix` and `suffix` are the document's text before and after the cursor
     /// in any line ending; `context` holds other open documents and recent edits, stable first;
-    /// `suffixLinesAfter` is the last prompt's `FIMPrompt.suffixLinesAfter` for this document.
+    /// `lastWindow` is the last prompt's `FIMPrompt.window` for this document.
     public init(
         builder: PromptBuilder, vocabulary: any TokenVocabulary,
         prefix: String, suffix: String, path: String? = nil, repositoryName: String? = nil,
         context: [ContextFile] = [], language: DocLanguage? = nil,
         formatting: EditorFormatting = EditorFormatting(), policy: LinePolicy = .auto,
-        extraStopStrings: [String] = [], suffixLinesAfter: Int? = nil
+        extraStopStrings: [String] = [], lastWindow: PromptWindow? = nil
     ) {
         let hasBreak = prefix.utf8.contains(UInt8(ascii: "\n")) || prefix.utf8.contains(UInt8(ascii: "\r"))
         let ending = LineEnding.detect(in: hasBreak ? prefix : suffix)
@@ -37,7 +37,7 @@ public struct CompletionPlan: Sendable {
         let request = FIMRequest(
             prefix: prefix, suffix: Self.promptSuffix(prefix: prefix, suffix: suffix), path: path, repositoryName: repositoryName,
             context: context.map { ContextFile(path: $0.path, text: LineEnding.normalized($0.text), kind: $0.kind) },
-            lineComment: language?.lineComment, suffixLinesAfter: suffixLinesAfter)
+            lineComment: language?.lineComment, lastWindow: lastWindow)
         prompt = builder.build(request, vocabulary: vocabulary)
         // Indentation is judged on the text near the cursor, which is what the model imitates.
         let nearby = String(prefix.suffix(4000)) + String(suffix.prefix(2000))

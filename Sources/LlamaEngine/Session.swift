@@ -119,6 +119,8 @@ public final class Session {
     public var blasTypes: Set<GGMLType> { transformer.linear.blasTypes }
     /// Tokens whose keys and values are in the cache, at positions 0..<cachedTokens.count.
     public private(set) var cachedTokens: [Int32] = []
+    /// Tokens the last `reuseCache` ran between moved runs of text (they count as run, not reused).
+    private var tokensRunBetweenMoves = 0
 
     /// Most tokens guessed per decode step (`SessionOptions.draftTokens`).
     public let draftTokens: Int
@@ -166,8 +168,9 @@ public final class Session {
     }
 
     /// Runs `prompt` (reusing the cached prefix) and leaves the logits of its last position in `logits`.
-    /// Returns the number of reused tokens. `interrupt` is asked before every layer; when it says
-    /// stop, `EngineError.interrupted` is thrown and the cache keeps the batches finished before.
+    /// Returns the number of reused tokens (prompt tokens it did not run). `interrupt` is asked before
+    /// every layer; when it says stop, `EngineError.interrupted` is thrown and the cache keeps the
+    /// batches finished before.
     @discardableResult
     public func evaluate(_ prompt: [Int32], interrupt: (() -> Bool)? = nil) throws -> Int {
         try validate(prompt, extraRoom: 0)
@@ -185,7 +188,7 @@ public final class Session {
         }
         cachedTokens = Array(prompt[..<start])
         guard finished else { throw EngineError.interrupted }
-        return reuse
+        return reuse - tokensRunBetweenMoves
     }
 
     /// Runs `tokens` from position 0 with no reuse and calls `body(position, logits)` for every
@@ -308,6 +311,7 @@ public final class Session {
     public func reuseCache(for prompt: [Int32]) -> Int {
         guard !prompt.isEmpty, prompt.allSatisfy({ $0 >= 0 && Int($0) < model.config.vocabSize }),
               prompt.count <= contextLength else { cachedTokens.removeAll(); return 0 }
+        tokensRunBetweenMoves = 0
         var reuse = commonPrefix(cachedTokens, prompt)
         reuse = placeMovedText(prompt, from: reuse)
         reuse = min(reuse, prompt.count - 1)
@@ -361,6 +365,7 @@ public final class Session {
             }
         }
         let reused = last.destination + last.count
+        tokensRunBetweenMoves = gaps.reduce(0) { $0 + $1.count }
         cachedTokens = Array(prompt[..<reused])
         return reused
     }

@@ -110,23 +110,23 @@ final class PromptBuilderTests: XCTestCase {
         let builder = try builder(budget: PromptBudget(fileTokens: 400, prefixShare: 0.75, prefixLineGranularity: 1))
         let first = builder.build(document(cursorAt: 100), vocabulary: vocabulary)
         XCTAssertEqual(first.keptSuffix.count, 2 + 9 * 10, "fitted: the cursor line's rest and 9 lines")
-        XCTAssertEqual(first.suffixLinesAfter, 200 - 101 - 9)
+        XCTAssertEqual(first.window.linesAfterSuffix, 200 - 101 - 9)
         XCTAssertTrue(first.keptSuffix.hasSuffix("line 0109\n"))
 
         var moved = document(cursorAt: 104)
         let fresh = builder.build(moved, vocabulary: vocabulary)
-        moved.suffixLinesAfter = first.suffixLinesAfter
+        moved.lastWindow = first.window
         let sticky = builder.build(moved, vocabulary: vocabulary)
         XCTAssertTrue(fresh.keptSuffix.hasSuffix("line 0113\n"))
         XCTAssertTrue(sticky.keptSuffix.hasSuffix("line 0109\n"), sticky.keptSuffix)
-        XCTAssertEqual(sticky.suffixLinesAfter, first.suffixLinesAfter)
+        XCTAssertEqual(sticky.window.linesAfterSuffix, first.window.linesAfterSuffix)
         XCTAssertEqual(sticky.keptPrefix, fresh.keptPrefix)
         // The suffix's tokens are the end of the first prompt's suffix: the KV cache moves them.
         let suffixTokens = { (p: FIMPrompt) in Array(p.tokens[..<p.tokens.firstIndex(of: 151660)!].suffix(5 * 10)) }
         XCTAssertEqual(suffixTokens(sticky), suffixTokens(first))
 
         // Typing on, the hint the prompt gave back keeps the prompt the same.
-        moved.suffixLinesAfter = sticky.suffixLinesAfter
+        moved.lastWindow = sticky.window
         XCTAssertEqual(builder.build(moved, vocabulary: vocabulary).tokens, sticky.tokens)
     }
 
@@ -136,7 +136,7 @@ final class PromptBuilderTests: XCTestCase {
         let builder = try builder(budget: PromptBudget(fileTokens: 400, prefixShare: 0.75, prefixLineGranularity: 1))
         let first = builder.build(document(cursorAt: 100), vocabulary: vocabulary)
         var far = document(cursorAt: 108)
-        far.suffixLinesAfter = first.suffixLinesAfter
+        far.lastWindow = first.window
         let kept = builder.build(far, vocabulary: vocabulary)
         XCTAssertEqual(kept.keptSuffix.count, 2 + 3 * 10, "a quarter of 100 tokens: the rest of the line and 3 lines")
         // The suffix cut afresh (idle time) starts as the kept one: growing it runs only what it adds.
@@ -145,12 +145,43 @@ final class PromptBuilderTests: XCTestCase {
         XCTAssertEqual(Array(fresh.tokens.prefix(middle)), Array(kept.tokens.prefix(middle)))
 
         var up = document(cursorAt: 90)
-        up.suffixLinesAfter = first.suffixLinesAfter
+        up.lastWindow = first.window
         XCTAssertEqual(builder.build(up, vocabulary: vocabulary).keptSuffix, builder.build(document(cursorAt: 90), vocabulary: vocabulary).keptSuffix)
 
         var past = document(cursorAt: 150)
-        past.suffixLinesAfter = first.suffixLinesAfter
+        past.lastWindow = first.window
         XCTAssertEqual(builder.build(past, vocabulary: vocabulary).keptSuffix, builder.build(document(cursorAt: 150), vocabulary: vocabulary).keptSuffix)
+    }
+
+    /// After the cursor moves up, the prefix starts where the last prompt started it, so the lines
+    /// above that start (which a fresh cut would add, and the engine would have to run) stay out; a
+    /// prefix left under a quarter of its budget grows upward to that share.
+    func testPrefixStartsWhereTheLastPromptStartedItWhenTheCursorMovesUp() throws {
+        let builder = try builder(budget: PromptBudget(fileTokens: 400, prefixShare: 0.75, prefixLineGranularity: 1))
+        let first = builder.build(document(cursorAt: 100), vocabulary: vocabulary)
+        XCTAssertEqual(first.window.linesBeforePrefix, 70, "300 tokens of prefix: 30 lines of 10, and the 'y'")
+        XCTAssertTrue(first.keptPrefix.hasPrefix("line 0070\n"))
+
+        var moved = document(cursorAt: 95)
+        let fresh = builder.build(moved, vocabulary: vocabulary)
+        moved.lastWindow = first.window
+        let sticky = builder.build(moved, vocabulary: vocabulary)
+        XCTAssertTrue(fresh.keptPrefix.hasPrefix("line 0065\n"))
+        XCTAssertTrue(sticky.keptPrefix.hasPrefix("line 0070\n"), sticky.keptPrefix)
+        XCTAssertEqual(sticky.window.linesBeforePrefix, 70)
+        XCTAssertEqual(sticky.keptSuffix, fresh.keptSuffix)
+        // The prompt starts as the first one did: the KV cache keeps it.
+        XCTAssertEqual(Array(sticky.tokens.prefix(10 * 10)), Array(first.tokens.prefix(10 * 10)))
+
+        var far = document(cursorAt: 75)
+        far.lastWindow = first.window
+        let grown = builder.build(far, vocabulary: vocabulary)
+        XCTAssertEqual(grown.window.linesBeforePrefix, 67, "75 tokens, a quarter of 300: 8 lines of 10")
+
+        var above = document(cursorAt: 60)
+        above.lastWindow = first.window
+        XCTAssertEqual(builder.build(above, vocabulary: vocabulary).keptPrefix,
+                       builder.build(document(cursorAt: 60), vocabulary: vocabulary).keptPrefix, "cut afresh")
     }
 
     /// Typing one character must leave the prompt's start unchanged so the engine reuses its KV cache.

@@ -55,23 +55,28 @@ final class EngineBackendTests: XCTestCase {
         XCTAssertGreaterThan(elsewhere.promptTokens, 0)
     }
 
+    static let tableLines = (0..<120).map { "    total_\($0) = compute_value(\($0), label=\"row \($0)\")\n" }
+
+    /// A long function of similar lines with line `cursor` blank; a prompt budget of 1,024 tokens (a
+    /// suffix budget of 192, about 12 lines), no precompute.
+    func request(blankLine cursor: Int) -> CompletionInput {
+        let lines = Self.tableLines
+        var input = input(prefix: "def table():\n" + lines[..<cursor].joined() + "    ",
+                          suffix: "\n" + lines[(cursor + 1)...].joined())
+        input.maxNewTokens = 4
+        input.contextTokens = 1024
+        input.precompute = false
+        return input
+    }
+
     /// After the cursor moves a few lines down, the prompt's suffix ends where the last one's did, so
     /// the engine runs only the tokens around the cursor, not the lines a fresh cut would add below.
     func testCursorMovedDownRunsOnlyTheLinesAroundIt() async throws {
         let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
-        let lines = (0..<120).map { "    total_\($0) = compute_value(\($0), label=\"row \($0)\")\n" }
-        func request(blankLine cursor: Int) -> CompletionInput {
-            var input = input(prefix: "def table():\n" + lines[..<cursor].joined() + "    ",
-                              suffix: "\n" + lines[(cursor + 1)...].joined())
-            input.maxNewTokens = 4
-            input.contextTokens = 1024  // a suffix budget of 192 tokens, about 12 lines
-            input.precompute = false
-            return input
-        }
         let first = try await backend.complete(request(blankLine: 60), isCancelled: { false })
         XCTAssertGreaterThan(first.promptTokens - first.reusedPromptTokens, 500, "a cold prompt")
         let moved = try await backend.complete(request(blankLine: 66), isCancelled: { false })
-        let lineTokens = backend.model.tokenizer.encode(lines[80]).count
+        let lineTokens = backend.model.tokenizer.encode(Self.tableLines[80]).count
         XCTAssertGreaterThan(lineTokens, 10)
         // A fresh cut would run the 6 lines below the old end, and the cursor's lines on top.
         XCTAssertLessThan(moved.promptTokens - moved.reusedPromptTokens, 3 * lineTokens,
@@ -79,15 +84,15 @@ final class EngineBackendTests: XCTestCase {
 
         // Idle time (the precompute after a shown completion) grows the suffix back to its fitted end,
         // and the next prompt ends it there with its tokens already cached.
-        let kept = try XCTUnwrap(backend.suffixLinesAfter(for: "file:///tmp/primes.py"))
+        let kept = try XCTUnwrap(backend.window(for: "file:///tmp/primes.py")?.linesAfterSuffix)
         var typed = request(blankLine: 66)
         typed.precompute = true
         let shown = try await backend.complete(typed, isCancelled: { false })
         let deadline = Date().addingTimeInterval(120)
-        while backend.suffixLinesAfter(for: "file:///tmp/primes.py") == kept, Date() < deadline {
+        while backend.window(for: "file:///tmp/primes.py")?.linesAfterSuffix == kept, Date() < deadline {
             try await Task.sleep(nanoseconds: 50_000_000)
         }
-        let grownEnd = try XCTUnwrap(backend.suffixLinesAfter(for: "file:///tmp/primes.py"))
+        let grownEnd = try XCTUnwrap(backend.window(for: "file:///tmp/primes.py")?.linesAfterSuffix)
         XCTAssertLessThan(grownEnd, kept, "the suffix ends further down once grown")
         typed.prefix += "t"  // a keystroke off the shown completion's path, so the model runs
         if shown.middle.hasPrefix("t") { typed.prefix += "#" }
@@ -100,5 +105,17 @@ final class EngineBackendTests: XCTestCase {
         backend.forget("file:///tmp/primes.py")
         let reopened = try await backend.complete(request(blankLine: 72), isCancelled: { false })
         XCTAssertGreaterThan(reopened.promptTokens - reopened.reusedPromptTokens, 5 * lineTokens)
+    }
+
+    /// After the cursor moves up (here past a 16-line step of the prefix cut: a fresh cut would start at
+    /// line 64, not 80), the prompt's prefix starts where the last one's did.
+    func testCursorMovedUpRunsOnlyTheLinesAroundIt() async throws {
+        let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
+        let lineTokens = backend.model.tokenizer.encode(Self.tableLines[80]).count
+        _ = try await backend.complete(request(blankLine: 100), isCancelled: { false })
+        let moved = try await backend.complete(request(blankLine: 90), isCancelled: { false })
+        // A fresh cut would run the 16 lines above the old start.
+        XCTAssertLessThan(moved.promptTokens - moved.reusedPromptTokens, 3 * lineTokens,
+                          "ran \(moved.promptTokens - moved.reusedPromptTokens) of \(moved.promptTokens) prompt tokens")
     }
 }

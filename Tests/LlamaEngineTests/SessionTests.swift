@@ -251,7 +251,8 @@ final class SessionTests: XCTestCase {
             // The first token after the cut spelled differently (a line break merged with the text
             // before it): run afresh, the rest moved.
             try s.evaluate([1] + removed + kept + [5, 6])
-            XCTAssertEqual(try s.evaluate([1, 50 - 1] + kept.dropFirst() + [9, 10, 11]), 1 + kept.count, "\(kvType) bridge")
+            // Reused: everything up to the moved text's end but the one token run before it.
+            XCTAssertEqual(try s.evaluate([1, 50 - 1] + kept.dropFirst() + [9, 10, 11]), kept.count, "\(kvType) bridge")
             let bridged = layerZeroCache(s, positions: 1 + kept.count)
             s.reset()
             try s.evaluate([1, 50 - 1] + kept.dropFirst() + [9, 10, 11])
@@ -261,8 +262,8 @@ final class SessionTests: XCTestCase {
             let head = (0..<60).map { Int32(3 + ($0 * 11) % 47) }, tail = (0..<70).map { Int32(3 + ($0 * 13) % 47) }
             let inserted: [Int32] = [7, 8, 9, 10, 11, 12]
             try s.evaluate([1] + head + tail + [5])
-            XCTAssertEqual(try s.evaluate([1] + head + inserted + tail + [5]), 1 + head.count + inserted.count + tail.count,
-                           "\(kvType) insertion")
+            XCTAssertEqual(try s.evaluate([1] + head + inserted + tail + [5]), 1 + head.count + tail.count,
+                           "\(kvType) insertion: the inserted tokens were run, not reused")
             let shifted = layerZeroCache(s, positions: 1 + head.count + inserted.count + tail.count)
             s.reset()
             try s.evaluate([1] + head + inserted + tail + [5])

@@ -37,15 +37,14 @@ public struct FIMRequest: Sendable, Equatable {
     /// Line-comment marker of the language (`//`, `#`, `--`) for families that take other files as
     /// commented plain text; without one those families get no extra context.
     public var lineComment: String?
-    /// Where the last prompt for this document cut the suffix, as the number of document lines
-    /// after it (`FIMPrompt.suffixLinesAfter`). Counted from the end, so edits at the cursor leave it
-    /// true. When the cursor has moved down, ending the suffix there again keeps the suffix's tail in
-    /// the KV cache instead of running the lines a fresh cut would add (see `PromptBuilder`).
-    public var suffixLinesAfter: Int?
+    /// Where the last prompt for this document cut it (`FIMPrompt.window`). After the cursor moves,
+    /// cutting there again keeps the prompt's ends in the KV cache instead of running the lines a
+    /// fresh cut would add (see `PromptBuilder`).
+    public var lastWindow: PromptWindow?
 
     public init(
         prefix: String, suffix: String, path: String? = nil, repositoryName: String? = nil,
-        context: [ContextFile] = [], lineComment: String? = nil, suffixLinesAfter: Int? = nil
+        context: [ContextFile] = [], lineComment: String? = nil, lastWindow: PromptWindow? = nil
     ) {
         self.prefix = prefix
         self.suffix = suffix
@@ -53,6 +52,6 @@ public struct FIMRequest: Sendable, Equatable {
         self.repositoryName = repositoryName
         self.context = context
         self.lineComment = lineComment
-        self.suffixLinesAfter = suffixLinesAfter
+        self.lastWindow = lastWindow
     }
 }

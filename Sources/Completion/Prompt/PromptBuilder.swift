@@ -19,8 +19,8 @@ public struct FIMPrompt: Sendable, Equatable {
     public var droppedPrefixLines: Int
     /// Tokens spent on other files and recent edits.
     public var contextTokenCount: Int
-    /// Lines of the request's suffix after the kept suffix (pass back as `FIMRequest.suffixLinesAfter`).
-    public var suffixLinesAfter: Int = 0
+    /// Where this prompt cut the document (pass back as `FIMRequest.lastWindow`).
+    public var window = PromptWindow(linesBeforePrefix: 0, linesAfterSuffix: 0)
 }
 
 /// Lays out prompts for one model. Cheap to copy; build one per loaded model.
@@ -60,9 +60,11 @@ public struct PromptBuilder: Sendable {
         // Charged for the fitted suffix even when a shorter one is kept, so the prefix's cut does not
         // depend on where the last prompt ended the suffix.
         let prefixBudget = max(0, budget.fileTokens - fittedSuffixIDs.count - cursorLineCost)
-        let (keptBody, dropped) = LineSlicing.keepTail(
-            of: String(request.prefix[..<lineStart]), budget: prefixBudget,
-            granularity: budget.prefixLineGranularity, count: count)
+        let body = String(request.prefix[..<lineStart])
+        let fittedBody = LineSlicing.keepTail(
+            of: body, budget: prefixBudget, granularity: budget.prefixLineGranularity, count: count)
+        let (keptBody, dropped) = stickyPrefix(request, body: body, fitted: fittedBody, budget: prefixBudget,
+                                               vocabulary: vocabulary)
         let keptPrefix = String(keptBody) + cursorLine
 
         let (contextIDs, contextText) = contextPart(request, vocabulary: vocabulary)
@@ -88,11 +90,12 @@ public struct PromptBuilder: Sendable {
             tokens: ids, stopTokens: tokens.stopTokens, stopStrings: tokens.stopStrings,
             healedText: healedText, keptPrefix: keptPrefix, keptSuffix: String(keptSuffix),
             droppedPrefixLines: dropped, contextTokenCount: contextIDs.count + vocabulary.encode(contextText).count,
-            suffixLinesAfter: LineSlicing.linesAfter(keptSuffix, in: request.suffix)
+            window: PromptWindow(linesBeforePrefix: dropped,
+                                 linesAfterSuffix: LineSlicing.linesAfter(keptSuffix, in: request.suffix))
         )
     }
 
-    /// The suffix cut where the last prompt cut it (`FIMRequest.suffixLinesAfter`) when that is shorter
+    /// The suffix cut where the last prompt cut it (`FIMRequest.lastWindow`) when that is shorter
     /// than the fitted cut. After the cursor moves down, a fresh cut would add all the lines below the
     /// old end at once, and the engine must run them before answering: about one line of prefill per
     /// line moved, seconds on the 1.5B. Kept at the old end, the suffix is all in the KV cache and
@@ -101,7 +104,7 @@ public struct PromptBuilder: Sendable {
     private func stickySuffix(
         _ request: FIMRequest, fitted: (text: Substring, ids: [Int32]), budget: Int, vocabulary: any TokenVocabulary
     ) -> (Substring, [Int32]) {
-        guard let linesAfter = request.suffixLinesAfter, !tokens.isLeftToRight,
+        guard let linesAfter = request.lastWindow?.linesAfterSuffix, !tokens.isLeftToRight,
               var sticky = LineSlicing.head(of: request.suffix, leavingOut: linesAfter),
               sticky.endIndex < fitted.text.endIndex else { return fitted }
         let count: (Substring) -> Int = { vocabulary.encode(String($0)).count }
@@ -114,7 +117,29 @@ public struct PromptBuilder: Sendable {
         return sticky.endIndex == fitted.text.endIndex ? fitted : (sticky, vocabulary.encode(String(sticky)))
     }
 
-    /// The least share of the suffix budget a suffix kept at its last end holds.
+    /// The prefix started where the last prompt started it (`FIMRequest.lastWindow`) when a fresh cut
+    /// would start it higher: after the cursor moves up, a fresh cut adds lines at the prompt's start,
+    /// which the engine must run before answering (the rest moves into place in the KV cache), while
+    /// the old start is all cached. A prefix under `minimumStickyShare` of its budget grows upward by
+    /// whole lines to that share; idle time grows it back in full.
+    private func stickyPrefix(
+        _ request: FIMRequest, body: String, fitted: (text: Substring, droppedLines: Int), budget: Int,
+        vocabulary: any TokenVocabulary
+    ) -> (Substring, Int) {
+        let lines = LineSlicing.lines(body)
+        guard var first = request.lastWindow?.linesBeforePrefix, first > fitted.droppedLines, first < lines.count
+        else { return fitted }
+        let count: (Substring) -> Int = { vocabulary.encode(String($0)).count }
+        let minimum = Int(Double(budget) * Self.minimumStickyShare)
+        var size = count(body[lines[first].startIndex...])
+        while size < minimum, first > fitted.droppedLines {
+            first -= 1
+            size += count(lines[first])
+        }
+        return (body[lines[first].startIndex...], first)
+    }
+
+    /// The least share of its budget a prefix or suffix kept at its last cut holds.
     static let minimumStickyShare = 0.25
 
     /// The tokens of `text` without the last one, and the text that token stood for. The cursor often

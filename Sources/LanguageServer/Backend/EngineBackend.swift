@@ -16,7 +16,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     private let fimTokens: FIMTokens
     /// Held while the engine (the session's KV cache) is in use.
     private let engineLock = NSLock()
-    /// Guards `shown`, `upcoming`, `suffixEnds` and `requestCount`.
+    /// Guards `shown`, `upcoming`, `windows` and `requestCount`.
     private let stateLock = NSLock()
     /// The last completion shown per document, so typing its first characters is answered from it
     /// without running the model (typing-through).
@@ -24,10 +24,10 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     /// Per document, the completion precomputed for the document as it will be once the shown one is
     /// accepted, with the answer to give then.
     private var upcoming: [String: (completion: ShownCompletion, output: CompletionOutput)] = [:]
-    /// Per document, where the prompt whose tokens the KV cache holds ended the suffix
-    /// (`FIMPrompt.suffixLinesAfter`): requests end it there again while that is long enough, so a
-    /// cursor moved down runs only the lines around the cursor. Idle time grows it back (`growSuffix`).
-    private var suffixEnds: [String: Int] = [:]
+    /// Per document, where the prompt whose tokens the KV cache holds cut it (`FIMPrompt.window`):
+    /// requests cut it there again while that keeps enough, so a cursor moved up or down runs only the
+    /// lines around the cursor. Idle time grows the window back (`growWindow`).
+    private var windows: [String: PromptWindow] = [:]
     /// Counts requests; a precompute stops when it changes.
     private var requestCount = 0
     /// Whether to precompute the next completion after each one shown (`infill complete` does not).
@@ -84,9 +84,9 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         return output
     }
 
-    /// The prompt and trimming for `input`, its suffix cut where the last prompt for the document cut
-    /// it (`PromptBuilder`) unless `freshSuffix`.
-    private func plan(for input: CompletionInput, freshSuffix: Bool = false) -> CompletionPlan {
+    /// The prompt and trimming for `input`, the document cut where the last prompt for it cut it
+    /// (`PromptBuilder`) unless `freshWindow`.
+    private func plan(for input: CompletionInput, freshWindow: Bool = false) -> CompletionPlan {
         let budget = PromptBudget(
             fileTokens: input.contextTokens * 3 / 4,
             extraContextTokens: input.otherDocuments.isEmpty ? 0 : input.contextTokens / 4)
@@ -105,7 +105,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             context: input.otherDocuments.sorted { $0.uri < $1.uri }
                 .map { ContextFile(path: URL(string: $0.uri)?.path ?? $0.uri, text: $0.text) },
             language: DocLanguage(languageID: input.languageId), policy: policy, extraStopStrings: input.stop,
-            suffixLinesAfter: freshSuffix ? nil : stateLock.withLock { suffixEnds[input.uri] })
+            lastWindow: freshWindow ? nil : stateLock.withLock { windows[input.uri] })
     }
 
     /// Prompt → engine → trimming for one request, with one retry when trimming leaves nothing.
@@ -113,7 +113,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         -> (CompletionOutput, CompletionEdit?) {
         let plan = plan(for: input)
         if isCancelled() { throw CancellationError() }  // a late precompute must not move the cut
-        stateLock.withLock { suffixEnds[input.uri] = plan.prompt.suffixLinesAfter }
+        stateLock.withLock { windows[input.uri] = plan.prompt.window }
         if chunkedPrefill { try prefillInChunks(plan.prompt.tokens, isCancelled: isCancelled) }
         let first = try generate(plan, input: input, isCancelled: isCancelled)
         var attempt = first
@@ -149,7 +149,7 @@ extension EngineBackend {
         stateLock.withLock {
             shown[uri] = nil
             upcoming[uri] = nil
-            suffixEnds[uri] = nil
+            windows[uri] = nil
         }
     }
 
@@ -236,27 +236,27 @@ extension EngineBackend {
                 self.upcoming[next.uri] = (ShownCompletion(prefix: next.prefix, suffix: next.suffix,
                                                            middle: nextEdit?.text ?? ""), output)
             }
-            try? self.growSuffix(next, isCancelled: isCancelled)
+            try? self.growWindow(next, isCancelled: isCancelled)
         }
         thread.qualityOfService = .utility
         thread.start()
     }
 
-    /// Idle time after a precompute: brings the KV cache to `input`'s prompt with the suffix cut afresh,
-    /// so a suffix kept short after the cursor moved down grows back while nobody waits on it. The
-    /// new cut counts (the next prompts end there) once all of that prompt is cached; an interrupted
-    /// growth leaves the cut where it was.
-    private func growSuffix(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) throws {
-        let grown = plan(for: input, freshSuffix: true)
-        guard stateLock.withLock({ suffixEnds[input.uri] }) != grown.prompt.suffixLinesAfter else { return }
+    /// Idle time after a precompute: brings the KV cache to `input`'s prompt with the document cut
+    /// afresh, so a prefix or suffix kept short after the cursor moved grows back while nobody waits on
+    /// it. The new cut counts (the next prompts cut there) once all of that prompt is cached; an
+    /// interrupted growth leaves the cut where it was.
+    private func growWindow(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) throws {
+        let grown = plan(for: input, freshWindow: true)
+        guard stateLock.withLock({ windows[input.uri] }) != grown.prompt.window else { return }
         try prefillInChunks(grown.prompt.tokens, isCancelled: isCancelled)
         if isCancelled() { return }
-        stateLock.withLock { suffixEnds[input.uri] = grown.prompt.suffixLinesAfter }
+        stateLock.withLock { windows[input.uri] = grown.prompt.window }
     }
 
-    /// Where prompts for `uri` end the suffix now (`FIMPrompt.suffixLinesAfter`), if anywhere yet.
-    func suffixLinesAfter(for uri: String) -> Int? {
-        stateLock.withLock { suffixEnds[uri] }
+    /// Where prompts for `uri` cut the document now (`FIMPrompt.window`), if anywhere yet.
+    func window(for uri: String) -> PromptWindow? {
+        stateLock.withLock { windows[uri] }
     }
 
     /// The middle precomputed for `uri` once the shown completion is accepted, if one is ready.
