@@ -103,20 +103,26 @@ final class PromptBuilderTests: XCTestCase {
         return FIMRequest(prefix: lines[..<cursor].joined() + "y", suffix: "x\n" + lines[(cursor + 1)...].joined())
     }
 
+    /// The prompt with the cursor at line `from`, then at line `to` cut afresh and cut with the first
+    /// prompt's window; file budget 400 (a suffix budget of 100), no prefix steps.
+    private func prompts(movingFrom from: Int, to: Int) throws
+        -> (first: FIMPrompt, fresh: FIMPrompt, kept: FIMPrompt, request: FIMRequest) {
+        let builder = try builder(budget: PromptBudget(fileTokens: 400, prefixShare: 0.75, prefixLineGranularity: 1))
+        let first = builder.build(document(cursorAt: from), vocabulary: vocabulary)
+        var moved = document(cursorAt: to)
+        let fresh = builder.build(moved, vocabulary: vocabulary)
+        moved.lastWindow = first.window
+        return (first, fresh, builder.build(moved, vocabulary: vocabulary), moved)
+    }
+
     /// After the cursor moves down, the suffix ends where the last prompt ended it, so the lines below
     /// that end (which a fresh cut would add, and the engine would have to run) stay out; the prefix
     /// is cut as if the suffix were the fitted one.
     func testSuffixEndsWhereTheLastPromptEndedItWhenTheCursorMovesDown() throws {
-        let builder = try builder(budget: PromptBudget(fileTokens: 400, prefixShare: 0.75, prefixLineGranularity: 1))
-        let first = builder.build(document(cursorAt: 100), vocabulary: vocabulary)
+        let (first, fresh, sticky, moved) = try prompts(movingFrom: 100, to: 104)
         XCTAssertEqual(first.keptSuffix.count, 2 + 9 * 10, "fitted: the cursor line's rest and 9 lines")
         XCTAssertEqual(first.window.linesAfterSuffix, 200 - 101 - 9)
         XCTAssertTrue(first.keptSuffix.hasSuffix("line 0109\n"))
-
-        var moved = document(cursorAt: 104)
-        let fresh = builder.build(moved, vocabulary: vocabulary)
-        moved.lastWindow = first.window
-        let sticky = builder.build(moved, vocabulary: vocabulary)
         XCTAssertTrue(fresh.keptSuffix.hasSuffix("line 0113\n"))
         XCTAssertTrue(sticky.keptSuffix.hasSuffix("line 0109\n"), sticky.keptSuffix)
         XCTAssertEqual(sticky.window.linesAfterSuffix, first.window.linesAfterSuffix)
@@ -125,47 +131,35 @@ final class PromptBuilderTests: XCTestCase {
         let suffixTokens = { (p: FIMPrompt) in Array(p.tokens[..<p.tokens.firstIndex(of: 151660)!].suffix(5 * 10)) }
         XCTAssertEqual(suffixTokens(sticky), suffixTokens(first))
 
-        // Typing on, the hint the prompt gave back keeps the prompt the same.
-        moved.lastWindow = sticky.window
-        XCTAssertEqual(builder.build(moved, vocabulary: vocabulary).tokens, sticky.tokens)
+        // Typing on, the window the prompt gave back keeps the prompt the same.
+        var typing = moved
+        typing.lastWindow = sticky.window
+        let builder = try builder(budget: PromptBudget(fileTokens: 400, prefixShare: 0.75, prefixLineGranularity: 1))
+        XCTAssertEqual(builder.build(typing, vocabulary: vocabulary).tokens, sticky.tokens)
     }
 
     /// A kept suffix grows back to a quarter of its budget by whole lines; one longer than the fitted
     /// cut (the cursor moved up) or with no hint is cut afresh.
     func testStickySuffixKeepsAQuarterOfItsBudgetAndNeverPassesTheFittedCut() throws {
-        let builder = try builder(budget: PromptBudget(fileTokens: 400, prefixShare: 0.75, prefixLineGranularity: 1))
-        let first = builder.build(document(cursorAt: 100), vocabulary: vocabulary)
-        var far = document(cursorAt: 108)
-        far.lastWindow = first.window
-        let kept = builder.build(far, vocabulary: vocabulary)
+        let (_, fresh, kept, _) = try prompts(movingFrom: 100, to: 108)
         XCTAssertEqual(kept.keptSuffix.count, 2 + 3 * 10, "a quarter of 100 tokens: the rest of the line and 3 lines")
         // The suffix cut afresh (idle time) starts as the kept one: growing it runs only what it adds.
-        let fresh = builder.build(document(cursorAt: 108), vocabulary: vocabulary)
         let middle = kept.tokens.firstIndex(of: 151660)!
         XCTAssertEqual(Array(fresh.tokens.prefix(middle)), Array(kept.tokens.prefix(middle)))
 
-        var up = document(cursorAt: 90)
-        up.lastWindow = first.window
-        XCTAssertEqual(builder.build(up, vocabulary: vocabulary).keptSuffix, builder.build(document(cursorAt: 90), vocabulary: vocabulary).keptSuffix)
-
-        var past = document(cursorAt: 150)
-        past.lastWindow = first.window
-        XCTAssertEqual(builder.build(past, vocabulary: vocabulary).keptSuffix, builder.build(document(cursorAt: 150), vocabulary: vocabulary).keptSuffix)
+        for line in [90, 150] {  // up, or past the old end
+            let (_, fresh, kept, _) = try prompts(movingFrom: 100, to: line)
+            XCTAssertEqual(kept.keptSuffix, fresh.keptSuffix, "cursor at \(line)")
+        }
     }
 
     /// After the cursor moves up, the prefix starts where the last prompt started it, so the lines
     /// above that start (which a fresh cut would add, and the engine would have to run) stay out; a
     /// prefix left under a quarter of its budget grows upward to that share.
     func testPrefixStartsWhereTheLastPromptStartedItWhenTheCursorMovesUp() throws {
-        let builder = try builder(budget: PromptBudget(fileTokens: 400, prefixShare: 0.75, prefixLineGranularity: 1))
-        let first = builder.build(document(cursorAt: 100), vocabulary: vocabulary)
+        let (first, fresh, sticky, _) = try prompts(movingFrom: 100, to: 95)
         XCTAssertEqual(first.window.linesBeforePrefix, 70, "300 tokens of prefix: 30 lines of 10, and the 'y'")
         XCTAssertTrue(first.keptPrefix.hasPrefix("line 0070\n"))
-
-        var moved = document(cursorAt: 95)
-        let fresh = builder.build(moved, vocabulary: vocabulary)
-        moved.lastWindow = first.window
-        let sticky = builder.build(moved, vocabulary: vocabulary)
         XCTAssertTrue(fresh.keptPrefix.hasPrefix("line 0065\n"))
         XCTAssertTrue(sticky.keptPrefix.hasPrefix("line 0070\n"), sticky.keptPrefix)
         XCTAssertEqual(sticky.window.linesBeforePrefix, 70)
@@ -173,15 +167,10 @@ final class PromptBuilderTests: XCTestCase {
         // The prompt starts as the first one did: the KV cache keeps it.
         XCTAssertEqual(Array(sticky.tokens.prefix(10 * 10)), Array(first.tokens.prefix(10 * 10)))
 
-        var far = document(cursorAt: 75)
-        far.lastWindow = first.window
-        let grown = builder.build(far, vocabulary: vocabulary)
-        XCTAssertEqual(grown.window.linesBeforePrefix, 67, "75 tokens, a quarter of 300: 8 lines of 10")
-
-        var above = document(cursorAt: 60)
-        above.lastWindow = first.window
-        XCTAssertEqual(builder.build(above, vocabulary: vocabulary).keptPrefix,
-                       builder.build(document(cursorAt: 60), vocabulary: vocabulary).keptPrefix, "cut afresh")
+        XCTAssertEqual(try prompts(movingFrom: 100, to: 75).kept.window.linesBeforePrefix, 67,
+                       "75 tokens, a quarter of 300: 8 lines of 10")
+        let above = try prompts(movingFrom: 100, to: 60)
+        XCTAssertEqual(above.kept.keptPrefix, above.fresh.keptPrefix, "above the old start: cut afresh")
     }
 
     /// Typing one character must leave the prompt's start unchanged so the engine reuses its KV cache.
