@@ -119,8 +119,6 @@ public final class Session {
     public var blasTypes: Set<GGMLType> { transformer.linear.blasTypes }
     /// Tokens whose keys and values are in the cache, at positions 0..<cachedTokens.count.
     public private(set) var cachedTokens: [Int32] = []
-    /// Tokens the last `reuseCache` ran between moved runs of text (they count as run, not reused).
-    private var tokensRunBetweenMoves = 0
 
     /// Most tokens guessed per decode step (`SessionOptions.draftTokens`).
     public let draftTokens: Int
@@ -174,7 +172,7 @@ public final class Session {
     @discardableResult
     public func evaluate(_ prompt: [Int32], interrupt: (() -> Bool)? = nil) throws -> Int {
         try validate(prompt, extraRoom: 0)
-        let reuse = reuseCache(for: prompt)
+        let (reuse, ranBetweenMoves) = placeCache(for: prompt)
         var start = reuse
         let batch = transformer.state.maxBatch
         let finished = prompt.withUnsafeBufferPointer { all in
@@ -188,7 +186,7 @@ public final class Session {
         }
         cachedTokens = Array(prompt[..<start])
         guard finished else { throw EngineError.interrupted }
-        return reuse - tokensRunBetweenMoves
+        return reuse - ranBetweenMoves
     }
 
     /// Runs `tokens` from position 0 with no reuse and calls `body(position, logits)` for every
@@ -308,15 +306,17 @@ public final class Session {
     /// exactly those afterwards. Chunked prefill calls this before its first chunk, which alone would
     /// be too short to find moved text in.
     @discardableResult
-    public func reuseCache(for prompt: [Int32]) -> Int {
+    public func reuseCache(for prompt: [Int32]) -> Int { placeCache(for: prompt).cached }
+
+    /// `reuseCache`, and how many of those tokens it ran between moved runs of text (they count as
+    /// run, not reused, in `GenerationStats`).
+    private func placeCache(for prompt: [Int32]) -> (cached: Int, ranBetweenMoves: Int) {
         guard !prompt.isEmpty, prompt.allSatisfy({ $0 >= 0 && Int($0) < model.config.vocabSize }),
-              prompt.count <= contextLength else { cachedTokens.removeAll(); return 0 }
-        tokensRunBetweenMoves = 0
-        var reuse = commonPrefix(cachedTokens, prompt)
-        reuse = placeMovedText(prompt, from: reuse)
-        reuse = min(reuse, prompt.count - 1)
+              prompt.count <= contextLength else { cachedTokens.removeAll(); return (0, 0) }
+        let (placed, ran) = placeMovedText(prompt, from: commonPrefix(cachedTokens, prompt))
+        let reuse = min(placed, prompt.count - 1)
         cachedTokens.removeSubrange(reuse...)
-        return reuse
+        return (reuse, ran)
     }
 
     /// Past the common prefix (`start`), a new prompt often holds text the cache has at other
@@ -324,11 +324,11 @@ public final class Session {
     /// as the cursor went down, the suffix after them. Runs of at least `minimumMovedTokens` are
     /// moved to their new positions (llama.cpp's cache reuse by KV shifting) and the tokens between
     /// them are run; causal attention lets those run after the moves. Returns the prompt tokens now
-    /// cached from the start (`start` when nothing moved).
-    private func placeMovedText(_ prompt: [Int32], from start: Int) -> Int {
+    /// cached from the start (`start` when nothing moved) and how many of them were run.
+    private func placeMovedText(_ prompt: [Int32], from start: Int) -> (cached: Int, ran: Int) {
         let window = 16
         guard start > 0, prompt.count - start >= Self.minimumMovedTokens,
-              cachedTokens.count - start >= Self.minimumMovedTokens else { return start }
+              cachedTokens.count - start >= Self.minimumMovedTokens else { return (start, 0) }
         func key(_ tokens: ArraySlice<Int32>) -> Int {
             var hasher = Hasher()
             for token in tokens { hasher.combine(token) }
@@ -353,7 +353,7 @@ public final class Session {
             i += best.length
             gapStart = i
         }
-        guard let last = moves.last else { return start }
+        guard let last = moves.last else { return (start, 0) }
         transformer.moveCache(moves)
         let batch = transformer.state.maxBatch
         prompt.withUnsafeBufferPointer { all in
@@ -365,9 +365,8 @@ public final class Session {
             }
         }
         let reused = last.destination + last.count
-        tokensRunBetweenMoves = gaps.reduce(0) { $0 + $1.count }
         cachedTokens = Array(prompt[..<reused])
-        return reused
+        return (reused, gaps.reduce(0) { $0 + $1.count })
     }
 
     /// Shorter runs are run again: moving them would save little and keep stale context.

@@ -107,14 +107,15 @@ public struct PromptBuilder: Sendable {
         guard let linesAfter = request.lastWindow?.linesAfterSuffix, !tokens.isLeftToRight,
               var sticky = LineSlicing.head(of: request.suffix, leavingOut: linesAfter),
               sticky.endIndex < fitted.text.endIndex else { return fitted }
-        let count: (Substring) -> Int = { vocabulary.encode(String($0)).count }
         let minimum = Int(Double(budget) * Self.minimumStickyShare)
-        var size = count(sticky)
+        let ids = vocabulary.encode(String(sticky))
+        var size = ids.count
         for line in LineSlicing.lines(String(fitted.text[sticky.endIndex...])) where size < minimum {
-            size += count(line[...])
+            size += vocabulary.encode(String(line)).count
             sticky = fitted.text[..<fitted.text.index(sticky.endIndex, offsetBy: line.count)]
         }
-        return sticky.endIndex == fitted.text.endIndex ? fitted : (sticky, vocabulary.encode(String(sticky)))
+        if sticky.endIndex == fitted.text.endIndex { return fitted }
+        return (sticky, size == ids.count ? ids : vocabulary.encode(String(sticky)))
     }
 
     /// The prefix started where the last prompt started it (`FIMRequest.lastWindow`) when a fresh cut
