@@ -1,20 +1,19 @@
 // Cutting text at line boundaries within a token budget, measured line by line.
 
 enum LineSlicing {
-    /// Lines of `text`, each keeping its "\n" (the last one may lack it).
+    /// Lines of `text`, each keeping its "\n" (the last one may lack it). Found in the UTF-8 bytes: a
+    /// "\n" always ends a character, and walking characters costs ten times as much (whole files are
+    /// cut on every prompt).
     static func lines(_ text: String) -> [Substring] {
         var result: [Substring] = []
-        var start = text.startIndex
-        var index = start
-        while index < text.endIndex {
-            let next = text.index(after: index)
-            if text[index] == "\n" {
-                result.append(text[start..<next])
-                start = next
-            }
-            index = next
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        while let newline = utf8[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            let next = utf8.index(after: newline)
+            result.append(text[start..<next])
+            start = next
         }
-        if start < text.endIndex { result.append(text[start..<text.endIndex]) }
+        if start < utf8.endIndex { result.append(text[start...]) }
         return result
     }
 
