@@ -95,9 +95,11 @@ def run_infill(args, text):
         prompt = after["promptTokens"] - before["promptTokens"]
         reused = after["reusedPromptTokens"] - before["reusedPromptTokens"]
         items = (answer or {}).get("items", []) if isinstance(answer, dict) else (answer or [])
+        shown = items[0]["insertText"] if items else ""
+        rest = text.split("\n")[line][ch:]  # what the user goes on to type on this line
         rows.append({"ms": ms, "model_ran": prompt > 0, "prompt": prompt, "reused": reused, "first": first,
-                     "generated": after["generatedTokens"] - before["generatedTokens"],
-                     "shown": items[0]["insertText"] if items else ""})
+                     "generated": after["generatedTokens"] - before["generatedTokens"], "shown": shown,
+                     "right": bool(rest) and shown.rstrip() == rest.rstrip()})
         before = after
     client.shutdown()
     return rows
@@ -182,7 +184,9 @@ def main():
         "p50_ms": pct([r["ms"] for r in rows], 50), "p95_ms": pct([r["ms"] for r in rows], 95),
         "model_runs": len(ran), "model_p50_ms": pct([r["ms"] for r in ran], 50),
         "model_p95_ms": pct([r["ms"] for r in ran], 95),
-        "reused_share_one_char": share(typed), "reused_share_all_runs": share(ran)}))
+        "reused_share_one_char": share(typed), "reused_share_all_runs": share(ran),
+        # Infill only: answers that were exactly the rest of the line the user then typed.
+        "right_answers": sum(1 for r in rows if r.get("right"))}))
 
 
 if __name__ == "__main__":
