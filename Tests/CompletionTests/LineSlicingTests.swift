@@ -19,5 +19,10 @@ final class LineSlicingTests: XCTestCase {
         }
         XCTAssertEqual(LineSlicing.head(of: suffix, leavingOut: 1).map(String.init), "rest\none\ntwo\n")
         XCTAssertNil(LineSlicing.head(of: suffix, leavingOut: 4), "the cursor line stays")
+        let ended = "x\ny\nz\n"
+        for cut in 0...ended.count {
+            let head = ended.prefix(cut)
+            XCTAssertEqual(LineSlicing.linesAfter(head, in: ended), LineSlicing.lines(String(ended.dropFirst(cut))).count)
+        }
     }
 }

@@ -71,9 +71,15 @@ enum LineSlicing {
         return suffix[suffix.startIndex..<lines[lines.count - linesAfter - 1].endIndex]
     }
 
-    /// How many lines of `text` follow `head` (a head of `text`).
+    /// How many lines of `text` follow `head` (a head of `text`), as `lines` would count them: its line
+    /// breaks, and a last line without one. Counted in the bytes: it runs on every prompt, over the
+    /// rest of the file.
     static func linesAfter(_ head: Substring, in text: String) -> Int {
-        lines(String(text[head.endIndex...])).count
+        let newline = UInt8(ascii: "\n")
+        let rest = text.utf8[head.endIndex...]
+        let breaks = rest.reduce(0) { $0 + ($1 == newline ? 1 : 0) }
+        let endsWithoutBreak = rest.last.map { $0 != newline } ?? false
+        return breaks + (endsWithoutBreak ? 1 : 0)
     }
 
     /// The head of `text` that fits `budget` tokens, whole lines only.
