@@ -67,7 +67,9 @@ def run_infill(args, text):
         argv += ["--threads", str(args.threads)]
     client = LSPClient(argv, stderr=open(args.server_log, "w") if args.server_log else None)
     client.initialize({"multiline": args.multiline, "precompute": not args.no_precompute,
-                       "draftTokens": args.draft_tokens})
+                       "draftTokens": args.draft_tokens,
+                       **({} if args.first_answer_ms is None else
+                          {"firstAnswerMs": "auto" if args.first_answer_ms == "auto" else int(args.first_answer_ms)})})
     if args.server_log:  # every generation (precomputes too) in the log
         client.notify("$/setTrace", {"value": "verbose"})
     uri = "file://" + os.path.abspath(args.file)
@@ -164,6 +166,8 @@ def main():
     ap.add_argument("--multiline", default="never", choices=["never", "auto", "always"],
                     help="Infill's line policy (the latency goal is for single-line completions)")
     ap.add_argument("--no-precompute", action="store_true", help="turn off the idle precompute (setting precompute)")
+    ap.add_argument("--first-answer-ms", default=None,
+                    help="auto or N: answer after N ms with the words so far, the rest as the user types (setting firstAnswerMs; default: the server's; 0: off)")
     ap.add_argument("--draft-tokens", type=int, default=8, help="guessed tokens per decode step (setting draftTokens; 0: off)")
     ap.add_argument("--upward", action="store_true", help="type the lines from the bottom up (the cursor moves up between lines)")
     ap.add_argument("--think-ms", type=float, default=0, help="pause before each keystroke (Infill only: llama.cpp does no idle work)")

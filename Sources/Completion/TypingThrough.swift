@@ -10,12 +10,23 @@ public struct ShownCompletion: Sendable, Equatable {
     /// Indentation the completion adds to the code below; it counts lines from the cursor's, so it
     /// holds while the user types the middle (line breaks included) over an unchanged suffix.
     public var indentBelow: IndentBelow?
+    /// The model had not finished: the answer stopped at the first-answer time, and the completion
+    /// computed for after accepting it goes on with the rest (`continued(by:)`).
+    public var unfinished: Bool
 
-    public init(prefix: String, suffix: String, middle: String, indentBelow: IndentBelow? = nil) {
+    public init(prefix: String, suffix: String, middle: String, indentBelow: IndentBelow? = nil, unfinished: Bool = false) {
         self.prefix = LineEnding.normalized(prefix)
         self.suffix = LineEnding.normalized(suffix)
         self.middle = LineEnding.normalized(middle)
         self.indentBelow = indentBelow
+        self.unfinished = unfinished
+    }
+
+    /// This unfinished completion followed by `next`, the one computed for the document once this one
+    /// is accepted; nil when this one is finished or `next` is for another document.
+    public func continued(by next: ShownCompletion) -> ShownCompletion? {
+        guard unfinished, next.indentBelow == nil, next.suffix == suffix, next.prefix == prefix + middle else { return nil }
+        return ShownCompletion(prefix: prefix, suffix: suffix, middle: middle + next.middle, unfinished: next.unfinished)
     }
 }
 

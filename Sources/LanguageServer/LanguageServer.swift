@@ -386,7 +386,8 @@ public final class LanguageServer: Sendable {
         if trace != "off" {
             let ms = Int((Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15).rounded())
             log("\(input.mode) \(input.uri) v\(input.version): \(ms) ms, prompt \(output.promptTokens) tokens "
-                + "(\(output.reusedPromptTokens) reused), \(output.generatedTokens) generated\(usable ? "" : ", dropped")", type: 4)
+                + "(\(output.reusedPromptTokens) reused), \(output.generatedTokens) generated"
+                + "\(output.answeredEarly ? ", answered early" : "")\(usable ? "" : ", dropped")", type: 4)
         }
         return usable ? output : nil
     }
@@ -417,7 +418,10 @@ public final class LanguageServer: Sendable {
     {
         let document = try document(r.textDocument.uri, in: snapshot)
         let cursor = document.offset(of: r.position, encoding: snapshot.encoding)
-        let input = completionInput(.inline, document, cursor: cursor, snapshot, invoked: r.context.triggerKind == 1)
+        var input = completionInput(.inline, document, cursor: cursor, snapshot, invoked: r.context.triggerKind == 1)
+        // Ghost text the editor asked for while the user types shows soon and grows; one the user
+        // asked for is finished first.
+        input.firstAnswer = input.invoked ? .whenFinished : snapshot.configuration.firstAnswer
         guard let output = try await generate(input, flag: flag, timeLimitMs: snapshot.configuration.timeLimitMs),
               !output.middle.allSatisfy(\.isWhitespace)
         else { return nil }

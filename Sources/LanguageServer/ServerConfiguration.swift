@@ -15,6 +15,20 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var docstringMaxNewTokens: Int = 160
     /// Time limit per request in milliseconds; generation then ends at the next line boundary.
     public var timeLimitMs: Int = 1500
+    /// Automatic inline completions answer after this many milliseconds with the whole words written
+    /// so far; the rest is written in the background and shown as the user types (0: off). Nil
+    /// ("auto"): after as long as generating `autoFirstAnswerTokens` tokens takes with this model here.
+    public var firstAnswerMs: Int? = nil
+    public static let autoFirstAnswerTokens = 10
+
+    /// `firstAnswerMs` for the backend.
+    public var firstAnswer: FirstAnswer {
+        switch firstAnswerMs {
+        case nil: return .afterTokens(Self.autoFirstAnswerTokens)
+        case 0?: return .whenFinished
+        case let ms?: return .after(.milliseconds(ms))
+        }
+    }
     /// Single-line or multi-line completions.
     public var multiline: MultilinePolicy = .auto
     /// Prompt token budget (prefix, suffix and extra context).
@@ -67,6 +81,10 @@ public struct ServerConfiguration: Sendable, Equatable {
             case "maxNewTokens": maxNewTokens = int(key, value, min: 1, max: 4096) ?? maxNewTokens
             case "docstringMaxNewTokens": docstringMaxNewTokens = int(key, value, min: 1, max: 4096) ?? docstringMaxNewTokens
             case "timeLimitMs": timeLimitMs = int(key, value, min: 1) ?? timeLimitMs
+            case "firstAnswerMs":
+                if value.stringValue == "auto" || value == .null { firstAnswerMs = nil } else {
+                    firstAnswerMs = int(key, value, min: 0) ?? firstAnswerMs
+                }
             case "draftTokens":
                 let range = SessionOptions.draftTokenRange
                 draftTokens = int(key, value, min: range.lowerBound, max: range.upperBound) ?? draftTokens

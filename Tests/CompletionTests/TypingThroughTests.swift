@@ -31,4 +31,19 @@ final class TypingThroughTests: XCTestCase {
         let context = TrimContext(prefix: "", suffix: "", lineEnding: .crlf)
         XCTAssertEqual(TypingThrough.remaining(after: shown, prefix: "ab", suffix: "", context: context)?.text, "c\r\nd")
     }
+
+    /// An answer given early goes on with the completion computed for after accepting it.
+    func testUnfinishedAnswerContinuedByTheNextOne() throws {
+        let early = ShownCompletion(prefix: "x = ", suffix: "\n", middle: "max(a,", unfinished: true)
+        let rest = ShownCompletion(prefix: "x = max(a,", suffix: "\n", middle: " b)")
+        let joined = try XCTUnwrap(early.continued(by: rest))
+        XCTAssertEqual(joined, ShownCompletion(prefix: "x = ", suffix: "\n", middle: "max(a, b)"))
+        XCTAssertEqual(TypingThrough.remaining(after: joined, prefix: "x = ma", suffix: "\n"), CompletionEdit(text: "x(a, b)"))
+
+        var finished = early
+        finished.unfinished = false
+        XCTAssertNil(finished.continued(by: rest), "a finished answer ends there")
+        XCTAssertNil(early.continued(by: ShownCompletion(prefix: "x = max(b,", suffix: "\n", middle: " c)")), "another document")
+        XCTAssertNil(early.continued(by: ShownCompletion(prefix: "x = max(a,", suffix: "\ny\n", middle: " b)")), "another suffix")
+    }
 }

@@ -40,4 +40,14 @@ final class EngineAttemptTests: XCTestCase {
         XCTAssertFalse(attempt([(10, "    x = f("), (11, " \n")], finish: .maxTokens).endsALineOfCode, "a call going on")
         XCTAssertTrue(attempt([(10, "    if n < 0:\n"), (11, "        n = -n\n")], finish: .maxTokens).endsALineOfCode)
     }
+
+    /// An early answer keeps whole words: the last word may still grow (`self.plac` → `self.`).
+    func testWholeWords() {
+        XCTAssertEqual(EngineAttempt.wholeWords("self.plac"), "self.")
+        XCTAssertEqual(EngineAttempt.wholeWords("if we're allowed to"), "if we're allowed")
+        XCTAssertEqual(EngineAttempt.wholeWords("len(chunks) > "), "len(chunks) >")
+        XCTAssertEqual(EngineAttempt.wholeWords("x_1 = compute("), "x_1 = compute(")
+        XCTAssertEqual(EngineAttempt.wholeWords("naïve_é"), "", "no whole word yet")
+        XCTAssertEqual(EngineAttempt.wholeWords(""), "")
+    }
 }

@@ -55,6 +55,51 @@ final class EngineBackendTests: XCTestCase {
         XCTAssertGreaterThan(elsewhere.promptTokens, 0)
     }
 
+    /// Ghost text asked for while typing answers with its first whole words when the time is up; the
+    /// precompute after accepting them writes the rest of the line, which typing-through then shows
+    /// (the words given and the rest), and a request for the document it computes waits for it
+    /// instead of running the model again.
+    func testEarlyAnswerIsContinuedInTheBackground() async throws {
+        let path = try TestModels.path("qwen2.5-coder-0.5b")
+        let prefix = Self.source + "            if is_prime(n):\n                result."
+        let reference = try EngineBackend(modelPath: path, threads: nil)
+        var finished = input(prefix: prefix)
+        finished.precompute = false
+        let full = try await reference.complete(finished, isCancelled: { false }).middle
+        XCTAssertGreaterThan(full.count, 2, "the model proposes a call: \(full)")
+
+        let backend = try EngineBackend(modelPath: path, threads: nil)
+        var typing = input(prefix: prefix)
+        typing.firstAnswer = .after(.zero)  // at the first whole word
+        let early = try await backend.complete(typing, isCancelled: { false })
+        XCTAssertTrue(early.answeredEarly)
+        XCTAssertFalse(early.middle.isEmpty)
+        XCTAssertTrue(full.hasPrefix(early.middle) && full.count > early.middle.count, "\(early.middle) starts \(full)")
+
+        // The user typed all of it: answered by the precompute (waited for, or already done).
+        var accepted = input(prefix: prefix + early.middle)
+        accepted.firstAnswer = .whenFinished
+        let rest = try await backend.complete(accepted, isCancelled: { false })
+        XCTAssertEqual(backend.requestsThatRan, 1, "no second run of the model")
+        XCTAssertFalse(rest.middle.isEmpty)
+        XCTAssertFalse(rest.answeredEarly)
+
+        // Partway through an early answer, once its continuation is computed, both are shown.
+        let again = try EngineBackend(modelPath: path, threads: nil)
+        let first = try await again.complete(typing, isCancelled: { false })
+        var continuation: String? = nil
+        let deadline = Date().addingTimeInterval(120)
+        while continuation == nil, Date() < deadline {
+            continuation = again.upcomingMiddle(for: "file:///tmp/primes.py")
+            if continuation == nil { try await Task.sleep(nanoseconds: 20_000_000) }
+        }
+        let after = try XCTUnwrap(continuation, "no continuation within 120 s")
+        XCTAssertEqual(first.middle, early.middle)
+        let partway = try await again.complete(input(prefix: prefix + String(first.middle.prefix(1))), isCancelled: { false })
+        XCTAssertEqual(partway.middle, String(first.middle.dropFirst()) + after)
+        XCTAssertEqual(again.requestsThatRan, 1)
+    }
+
     static let tableLines = (0..<120).map { "    total_\($0) = compute_value(\($0), label=\"row \($0)\")\n" }
 
     /// A long function of similar lines with line `cursor` blank; a prompt budget of 1,024 tokens (a

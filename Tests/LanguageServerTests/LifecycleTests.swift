@@ -188,6 +188,39 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(client.backend.calls.last?.invoked, false)
     }
 
+    /// Ghost text the editor asks for while the user types answers early (`firstAnswerMs`: automatic
+    /// by default, a time, or off); one the user asked for, or a menu item, is finished first.
+    func testFirstAnswerReachesOnlyAutomaticInlineRequests() async throws {
+        let client = TestClient()
+        try await client.initialize()
+        let pos = client.open("file:///a.py", "python", "x = 1️⃣")
+        let uri = TextDocumentIdentifier(uri: "file:///a.py")
+        _ = try await client.send(InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 2)))
+        XCTAssertEqual(client.backend.calls.last?.firstAnswer, .afterTokens(ServerConfiguration.autoFirstAnswerTokens))
+        _ = try await client.send(InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 1)))
+        XCTAssertEqual(client.backend.calls.last?.firstAnswer, .whenFinished)
+        _ = try await client.send(CompletionRequest(textDocument: uri, position: pos["1️⃣"]!))
+        XCTAssertEqual(client.backend.calls.last?.firstAnswer, .whenFinished)
+        client.notify(DidChangeConfigurationNotification(settings: ["firstAnswerMs": 250]))
+        _ = try await client.send(InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 2)))
+        XCTAssertEqual(client.backend.calls.last?.firstAnswer, .after(.milliseconds(250)))
+        client.notify(DidChangeConfigurationNotification(settings: ["firstAnswerMs": 0]))
+        _ = try await client.send(InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 2)))
+        XCTAssertEqual(client.backend.calls.last?.firstAnswer, .whenFinished)
+    }
+
+    func testFirstAnswerSetting() {
+        var c = ServerConfiguration()
+        XCTAssertNil(c.firstAnswerMs, "auto")
+        XCTAssertEqual(c.apply(["firstAnswerMs": 300]), [])
+        XCTAssertEqual(c.firstAnswer, .after(.milliseconds(300)))
+        XCTAssertEqual(c.apply(["firstAnswerMs": "auto"]), [])
+        XCTAssertEqual(c.firstAnswer, .afterTokens(ServerConfiguration.autoFirstAnswerTokens))
+        XCTAssertEqual(c.apply(["firstAnswerMs": -5]).count, 1)
+        XCTAssertNil(c.firstAnswerMs, "a bad value is ignored")
+        XCTAssertFalse(ServerConfiguration().needsReload(for: c))
+    }
+
     /// `draftTokens` is read, bounded, and reloads the model (the session is built with it).
     func testDraftTokensSetting() {
         var c = ServerConfiguration()

@@ -43,6 +43,10 @@ public struct CompletionInput: Sendable, Equatable {
     public var maxNewTokens: Int
     /// Past this instant, finish the current line and return.
     public var deadline: ContinuousClock.Instant
+    /// When to answer with the whole words written so far, the rest written in the background where
+    /// typing-through finds it (automatic inline requests: ghost text that appears soon and grows as
+    /// the user types).
+    public var firstAnswer: FirstAnswer
     public var multiline: MultilinePolicy
     /// Token budget for the whole prompt (prefix, suffix and extra context).
     public var contextTokens: Int
@@ -58,7 +62,7 @@ public struct CompletionInput: Sendable, Equatable {
 
     public init(mode: Mode, uri: DocumentURI, languageId: String, version: Int, prefix: String, suffix: String,
                 otherDocuments: [ContextDocument] = [], maxNewTokens: Int = 64,
-                deadline: ContinuousClock.Instant = .now + .seconds(1.5), multiline: MultilinePolicy = .auto,
+                deadline: ContinuousClock.Instant = .now + .seconds(1.5), firstAnswer: FirstAnswer = .whenFinished, multiline: MultilinePolicy = .auto,
                 contextTokens: Int = 2048, stop: [String] = [], lineEnding: String = "\n", precompute: Bool = true,
                 invoked: Bool = false) {
         self.mode = mode
@@ -70,6 +74,7 @@ public struct CompletionInput: Sendable, Equatable {
         self.otherDocuments = otherDocuments
         self.maxNewTokens = maxNewTokens
         self.deadline = deadline
+        self.firstAnswer = firstAnswer
         self.multiline = multiline
         self.contextTokens = contextTokens
         self.stop = stop
@@ -77,6 +82,17 @@ public struct CompletionInput: Sendable, Equatable {
         self.precompute = precompute
         self.invoked = invoked
     }
+}
+
+/// When a backend answers before its completion is finished (`CompletionInput.firstAnswer`).
+public enum FirstAnswer: Sendable, Equatable {
+    /// Once the completion is finished.
+    case whenFinished
+    /// This long after the request started.
+    case after(Duration)
+    /// As long after the request started as generating this many tokens takes (the backend measures
+    /// it), so a faster model or machine answers with about as much text, sooner.
+    case afterTokens(Int)
 }
 
 public struct ContextDocument: Sendable, Equatable {
@@ -103,15 +119,18 @@ public struct CompletionOutput: Sendable, Equatable {
     public var promptTokens: Int
     public var reusedPromptTokens: Int
     public var generatedTokens: Int
+    /// The answer ends where `CompletionInput.firstAnswer` fell, the model still writing.
+    public var answeredEarly: Bool
 
     public init(middle: String, replacedCharactersAfterCursor: Int? = nil, indentBelow: IndentBelow? = nil,
-                promptTokens: Int = 0, reusedPromptTokens: Int = 0, generatedTokens: Int = 0) {
+                promptTokens: Int = 0, reusedPromptTokens: Int = 0, generatedTokens: Int = 0, answeredEarly: Bool = false) {
         self.middle = middle
         self.replacedCharactersAfterCursor = replacedCharactersAfterCursor
         self.indentBelow = indentBelow
         self.promptTokens = promptTokens
         self.reusedPromptTokens = reusedPromptTokens
         self.generatedTokens = generatedTokens
+        self.answeredEarly = answeredEarly
     }
 }
 

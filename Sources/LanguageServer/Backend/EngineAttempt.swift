@@ -15,6 +15,9 @@ struct EngineAttempt {
     private(set) var text: String
     private(set) var result: GenerationResult?
     var hitDeadline = false
+    /// Ended at the first-answer time (`CompletionInput.answerBy`) with the model still writing: the
+    /// answer is the whole words so far, and the precompute after accepting them writes the rest.
+    var answeredEarly = false
 
     init(start: Start = Start()) {
         tokens = start.tokens
@@ -22,17 +25,36 @@ struct EngineAttempt {
         text = start.pieces.joined()
     }
 
+    /// The longest decode step so far (zero before the second token): what the next one may take
+    /// (steps that check guesses take longer). Tokens a step accepted as guesses arrive together.
+    private(set) var stepTime: Duration = .zero
+    private var lastTokenAt: ContinuousClock.Instant?
+
     mutating func append(_ token: Int32, _ piece: String) {
         tokens.append(token)
         pieces.append(piece)
         text += piece
+        let now = ContinuousClock.now
+        if let last = lastTokenAt { stepTime = max(stepTime, now - last) }
+        lastTokenAt = now
     }
 
     mutating func finish(_ result: GenerationResult) { self.result = result }
 
     /// Cut short by the token or time limit: the model had not finished, so trimming must not trust
     /// the shape of its last block.
-    var truncated: Bool { result?.finishReason == .maxTokens || hitDeadline }
+    var truncated: Bool { result?.finishReason == .maxTokens || hitDeadline || answeredEarly }
+
+    /// `text` cut back to its whole words: without a last word the next token may still extend
+    /// (`self.plac` → `self.`) and the blanks before it. Empty when no whole word is written yet.
+    static func wholeWords(_ text: Substring) -> Substring {
+        var end = text.endIndex
+        while end > text.startIndex, isWordCharacter(text[text.index(before: end)]) { end = text.index(before: end) }
+        while end > text.startIndex, text[text.index(before: end)].isWhitespace { end = text.index(before: end) }
+        return text[..<end]
+    }
+
+    static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
 
     /// The text ends a line and holds code: where generation may stop at the time limit. Blank lines
     /// do not count, so a prompt that took the whole limit still gets a line that says something,

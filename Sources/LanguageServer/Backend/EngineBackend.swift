@@ -28,8 +28,16 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     /// requests cut it there again while that keeps enough, so a cursor moved up or down runs only the
     /// lines around the cursor. Idle time grows the window back (`growWindow`).
     private var windows: [String: PromptWindow] = [:]
+    /// How long decoding takes per generated token, averaged over recent generations
+    /// (`FirstAnswer.afterTokens`).
+    private var tokenTime: Duration?
     /// Counts requests; a precompute stops when it changes.
     private var requestCount = 0
+    /// Requests that ran the model themselves (not answered from a precompute or typing-through).
+    private(set) var requestsThatRan = 0
+    /// The precompute running, until `upcoming` holds its answer or it stopped; signalled when that ends.
+    private var precomputing: RunningPrecompute?
+    private let precomputeEnded = NSCondition()
     /// Whether to precompute the next completion after each one shown (`infill complete` does not).
     public var precomputesNext = true
 
@@ -65,14 +73,26 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     public func complete(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) async throws
         -> CompletionOutput {
         let started = ContinuousClock.now
-        // Answered from what is shown or precomputed: a running precompute is still of use.
-        if input.mode != .docstring, let answer = typedThrough(input) { return answer }
-        let request = stateLock.withLock { requestCount += 1; return requestCount }  // stops a precompute
-        let (output, edit) = try run(input, chunkedPrefill: false, isCancelled: isCancelled)
+        // Answered from what is shown or precomputed: a running precompute is still of use. When it
+        // is computing this very document (the user typed all of what was shown), its answer comes
+        // sooner than a new run's.
+        if input.mode != .docstring {
+            if let answer = precomputedAnswer(for: input) ?? typedThrough(input) { return answer }
+            if waitForPrecompute(of: input, answerBy: answerBy(input, started: started), isCancelled: isCancelled),
+               let answer = precomputedAnswer(for: input, waitedForIt: true) { return answer }
+        }
+        let request = stateLock.withLock {  // stops a precompute
+            requestCount += 1
+            requestsThatRan += 1
+            return requestCount
+        }
+        let answerBy = answerBy(input, started: started)
+        let (output, edit) = try run(input, chunkedPrefill: false, answerBy: { answerBy }, isCancelled: isCancelled)
         if input.mode != .docstring {
             stateLock.withLock {
                 shown[input.uri] = edit.map {
-                    ShownCompletion(prefix: input.prefix, suffix: input.suffix, middle: $0.text, indentBelow: $0.indentBelow)
+                    ShownCompletion(prefix: input.prefix, suffix: input.suffix, middle: $0.text, indentBelow: $0.indentBelow,
+                                    unfinished: output.answeredEarly)
                 }
                 upcoming[input.uri] = nil
             }
@@ -109,13 +129,15 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     }
 
     /// Prompt → engine → trimming for one request, with one retry when trimming leaves nothing.
-    private func run(_ input: CompletionInput, chunkedPrefill: Bool, isCancelled: @escaping @Sendable () -> Bool) throws
-        -> (CompletionOutput, CompletionEdit?) {
+    /// `answerBy`: when to answer with the whole words so far (`CompletionInput.firstAnswer`; a
+    /// precompute learns it when a request starts waiting for it).
+    private func run(_ input: CompletionInput, chunkedPrefill: Bool, answerBy: @escaping () -> ContinuousClock.Instant?,
+                     isCancelled: @escaping @Sendable () -> Bool) throws -> (CompletionOutput, CompletionEdit?) {
         let plan = plan(for: input)
         if isCancelled() { throw CancellationError() }  // a late precompute must not move the cut
         stateLock.withLock { windows[input.uri] = plan.prompt.window }
         if chunkedPrefill { try prefillInChunks(plan.prompt.tokens, isCancelled: isCancelled) }
-        let first = try generate(plan, input: input, isCancelled: isCancelled)
+        let first = try generate(plan, input: input, answerBy: answerBy, isCancelled: isCancelled)
         var attempt = first
         var edit = input.mode == .docstring ? nil : attempt.edit(plan)
         // The answer only repeated code the document already has, so trimming left nothing: ask once
@@ -124,12 +146,21 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         // An explicit request the model answered with nothing gets its best answer that says something.
         if input.mode != .docstring, edit == nil,
            let retry = attempt.retry(endingIt: input.invoked ? plan.prompt.stopTokens : nil) {
-            let second = try generate(plan, input: input, after: retry.kept, excluding: retry.excluded,
+            let second = try generate(plan, input: input, after: retry.kept, excluding: retry.excluded, answerBy: answerBy,
                                       isCancelled: isCancelled)
             if let secondEdit = second.edit(plan) {
                 edit = secondEdit
                 attempt = second
             }
+        }
+        // Answered at the first-answer time: the whole words of a line still being written (trimming
+        // already dropped the last line of several), and nothing right of the cursor replaced. The
+        // precompute after accepting them writes the rest.
+        if attempt.answeredEarly, var cut = edit {
+            let words = EngineAttempt.wholeWords(cut.text[...])
+            if !cut.text.contains(where: \.isNewline), words.contains(where: { !$0.isWhitespace }) { cut.text = String(words) }
+            cut.replacedCharactersAfterCursor = 0
+            edit = cut
         }
         let generated = attempt.text
         let middle = input.mode == .docstring
@@ -139,7 +170,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             middle: middle, replacedCharactersAfterCursor: edit?.replacedCharactersAfterCursor,
             indentBelow: edit?.indentBelow, promptTokens: first.result?.stats.promptTokens ?? 0,
             reusedPromptTokens: first.result?.stats.reusedTokens ?? 0,
-            generatedTokens: attempt.tokens.count)
+            generatedTokens: attempt.tokens.count, answeredEarly: attempt.answeredEarly && edit != nil)
         return (output, edit)
     }
 }
@@ -156,7 +187,8 @@ extension EngineBackend {
     /// Runs the engine on the plan's prompt followed by `after` (the start of an earlier answer),
     /// stopping at the plan's stops, the time limit (at a line boundary) or cancellation.
     private func generate(_ plan: CompletionPlan, input: CompletionInput, after: EngineAttempt.Start = .init(),
-                          excluding: Set<Int32> = [], isCancelled: @escaping @Sendable () -> Bool) throws
+                          excluding: Set<Int32> = [], answerBy: () -> ContinuousClock.Instant?,
+                          isCancelled: @escaping @Sendable () -> Bool) throws
         -> EngineAttempt {
         var attempt = EngineAttempt(start: after)
         let deadline = input.deadline
@@ -171,6 +203,12 @@ extension EngineBackend {
                                      onToken: { token, text in
                     attempt.append(token, text)
                     if isCancelled() || plan.shouldStop(generatedSoFar: attempt.text) { return .stop }
+                    // Answer by `answerBy`, not a step after it: stop when the next step would end later.
+                    if let answerBy = answerBy(), ContinuousClock.now + attempt.stepTime >= answerBy,
+                       EngineAttempt.wholeWords(plan.middle(inGenerated: attempt.text)).contains(where: { !$0.isWhitespace }) {
+                        attempt.answeredEarly = true
+                        return .stop
+                    }
                     // Past the time limit, finish at a line boundary rather than mid-line.
                     if ContinuousClock.now >= deadline, attempt.endsALineOfCode {
                         attempt.hitDeadline = true
@@ -180,6 +218,7 @@ extension EngineBackend {
                 }, interrupt: isCancelled)
             }
             attempt.finish(result)
+            recordTokenTime(result.stats)
         } catch {
             if isCancelled() { throw CancellationError() }
             throw EngineBackendError("\(error)")
@@ -188,18 +227,39 @@ extension EngineBackend {
         return attempt
     }
 
-    /// The answer precomputed for this exact document, or the rest of the last completion (shown or
-    /// precomputed) when the user typed its beginning; nil otherwise.
+    /// The answer precomputed for this exact document, now shown; the precompute after accepting it
+    /// starts. `waitedForIt`: the request waited for the precompute, so its statistics are this
+    /// request's.
+    private func precomputedAnswer(for input: CompletionInput, waitedForIt: Bool = false) -> CompletionOutput? {
+        let started = ContinuousClock.now
+        let prefix = LineEnding.normalized(input.prefix), suffix = LineEnding.normalized(input.suffix)
+        guard let next = stateLock.withLock({ upcoming[input.uri] }),
+              next.completion.prefix == prefix, next.completion.suffix == suffix else { return nil }
+        let request = stateLock.withLock {
+            shown[input.uri] = next.completion.middle.isEmpty ? nil : next.completion
+            upcoming[input.uri] = nil
+            requestCount += 1  // a new precompute, and the last one's idle work stops
+            return requestCount
+        }
+        let answer = next.output
+        if !answer.middle.isEmpty, answer.indentBelow == nil, precomputesNext, input.precompute {
+            precomputeAfterAccepting(CompletionEdit(text: answer.middle, replacedCharactersAfterCursor: answer.replacedCharactersAfterCursor ?? 0),
+                                     of: input, timeLimit: input.deadline - started, request: request)
+        }
+        // Statistics stay with the precompute when this answer cost the request nothing. An empty
+        // middle is an answer too: the model had nothing to propose there.
+        if waitedForIt { return answer }
+        return CompletionOutput(middle: answer.middle, replacedCharactersAfterCursor: answer.replacedCharactersAfterCursor,
+                                answeredEarly: answer.answeredEarly)
+    }
+
+    /// The rest of the last completion (shown or precomputed) when the user typed its beginning; nil
+    /// otherwise.
     private func typedThrough(_ input: CompletionInput) -> CompletionOutput? {
         let (last, next) = stateLock.withLock { (shown[input.uri], upcoming[input.uri]) }
-        if let next, next.completion.prefix == LineEnding.normalized(input.prefix),
-           next.completion.suffix == LineEnding.normalized(input.suffix) {
-            stateLock.withLock { shown[input.uri] = next.completion.middle.isEmpty ? nil : next.completion }
-            // Statistics stay with the precompute: this answer cost the request nothing. An empty
-            // middle is an answer too: the model had nothing to propose there.
-            return CompletionOutput(middle: next.output.middle, replacedCharactersAfterCursor: next.output.replacedCharactersAfterCursor)
-        }
-        for candidate in [last, next?.completion].compactMap({ $0 }) {
+        // Partway through an unfinished answer, the rest of the line follows once it is computed.
+        let shownSoFar = last.flatMap { shown in next.flatMap { shown.continued(by: $0.completion) } } ?? last
+        for candidate in [shownSoFar, next?.completion].compactMap({ $0 }) {
             if let edit = TypingThrough.remaining(after: candidate, prefix: input.prefix, suffix: input.suffix),
                !edit.text.isEmpty {
                 return CompletionOutput(middle: edit.text, replacedCharactersAfterCursor: edit.replacedCharactersAfterCursor,
@@ -218,28 +278,83 @@ extension EngineBackend {
         accepted.invoked = false  // nobody asked for it: the model's "nothing" stands
         accepted.prefix = input.prefix + edit.text
         accepted.suffix = String(input.suffix.dropFirst(edit.replacedCharactersAfterCursor))
+        accepted.firstAnswer = .whenFinished  // nobody waits for it, unless a request comes to (`waitForPrecompute`)
         let snapshot = accepted
         let isCancelled: @Sendable () -> Bool = { [weak self] in
             guard let self else { return true }
             return self.stateLock.withLock { self.requestCount != request }
         }
+        precomputeEnded.withLock {
+            precomputing = RunningPrecompute(request: request, uri: accepted.uri, prefix: LineEnding.normalized(accepted.prefix),
+                                             suffix: LineEnding.normalized(accepted.suffix))
+        }
         // A thread of its own: the engine blocks while it runs, and Swift's cooperative threads (one
         // per core) must stay free for the server's requests.
         let thread = Thread { [weak self] in
-            guard let self, !isCancelled() else { return }
+            guard let self else { return }
+            defer { self.precomputeStopped(request) }
+            guard !isCancelled() else { return }
             var next = snapshot
             next.deadline = .now + timeLimit
-            guard let (output, nextEdit) = try? self.run(next, chunkedPrefill: true, isCancelled: isCancelled)
+            let answerBy = { [weak self] () -> ContinuousClock.Instant? in
+                guard let self else { return nil }
+                return self.precomputeEnded.withLock { self.precomputing?.request == request ? self.precomputing?.answerBy : nil }
+            }
+            guard let (output, nextEdit) = try? self.run(next, chunkedPrefill: true, answerBy: answerBy, isCancelled: isCancelled)
             else { return }
             self.stateLock.withLock {
                 guard self.requestCount == request else { return }
                 self.upcoming[next.uri] = (ShownCompletion(prefix: next.prefix, suffix: next.suffix,
-                                                           middle: nextEdit?.text ?? ""), output)
+                                                           middle: nextEdit?.text ?? "", unfinished: output.answeredEarly), output)
             }
+            self.precomputeStopped(request)
             try? self.growWindow(next, isCancelled: isCancelled)
         }
         thread.qualityOfService = .utility
         thread.start()
+    }
+
+    /// When a request started at `started` answers with what it has (`CompletionInput.firstAnswer`).
+    private func answerBy(_ input: CompletionInput, started: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        switch input.firstAnswer {
+        case .whenFinished: return nil
+        case .after(let wait): return started + wait
+        case .afterTokens(let tokens):
+            // Unmeasured yet: the first requests answer once finished.
+            return stateLock.withLock { tokenTime }.map { started + $0 * tokens }
+        }
+    }
+
+    private func recordTokenTime(_ stats: GenerationStats) {
+        guard stats.decodeTokens > 0 else { return }
+        let perToken = Duration.seconds(stats.decodeSeconds / Double(stats.decodeTokens))
+        stateLock.withLock { tokenTime = tokenTime.map { $0 * 0.7 + perToken * 0.3 } ?? perToken }
+    }
+
+    private func precomputeStopped(_ request: Int) {
+        precomputeEnded.withLock {
+            guard precomputing?.request == request else { return }  // a later one's
+            precomputing = nil
+            precomputeEnded.broadcast()
+        }
+    }
+
+    /// Waits while a precompute computes the completion for `input`'s very document (the user
+    /// accepted or typed all of the shown one before it finished): it has run part of the way, a
+    /// new run would start over. It answers by `answerBy` from then on. True when one was
+    /// waited for.
+    private func waitForPrecompute(of input: CompletionInput, answerBy: ContinuousClock.Instant?, isCancelled: () -> Bool) -> Bool {
+        precomputeEnded.lock()
+        defer { precomputeEnded.unlock() }
+        guard let running = precomputing, running.uri == input.uri,
+              running.prefix == LineEnding.normalized(input.prefix), running.suffix == LineEnding.normalized(input.suffix)
+        else { return false }
+        precomputing?.answerBy = answerBy
+        // Polls cancellation: a newer request for the document stops this one, not the precompute.
+        while precomputing != nil, !isCancelled() {
+            precomputeEnded.wait(until: Date().addingTimeInterval(0.02))
+        }
+        return true
     }
 
     /// Idle time after a precompute: brings the KV cache to `input`'s prompt with the document cut
@@ -302,6 +417,15 @@ extension EngineBackend {
         while let last = body.last, last.isWhitespace { body.removeLast() }
         return String(body)
     }
+}
+
+/// A precompute's document, and when to answer once a request waits for it.
+private struct RunningPrecompute {
+    var request: Int
+    var uri: String
+    var prefix: String
+    var suffix: String
+    var answerBy: ContinuousClock.Instant?
 }
 
 public struct EngineBackendError: Error, CustomStringConvertible {

@@ -24,6 +24,9 @@ struct LSP: AsyncParsableCommand {
     @Option(help: "Time limit per request in milliseconds; generation then ends at a line boundary.")
     var timeLimitMs: Int?
 
+    @Option(help: "Automatic inline completions answer after this many milliseconds with the words written so far; the rest follows as the user types (0: off; auto: as long as 12 tokens take).")
+    var firstAnswerMs: String?
+
     @Option(help: "Multi-line completions: auto, always or never.")
     var multiline: String?
 
@@ -47,6 +50,9 @@ struct LSP: AsyncParsableCommand {
                               ("--context-tokens", contextTokens), ("--max-message-bytes", maxMessageBytes)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1, not \(value)") }
         }
+        if let firstAnswerMs, firstAnswerMs != "auto", (Int(firstAnswerMs) ?? -1) < 0 {
+            throw ValidationError("--first-answer-ms must be auto or a number of milliseconds (0: off), not \(firstAnswerMs)")
+        }
         try ModelOptions.validateDraftTokens(draftTokens)
     }
 
@@ -56,6 +62,7 @@ struct LSP: AsyncParsableCommand {
         if let threads { c.threads = threads }
         if let maxNewTokens { c.maxNewTokens = maxNewTokens }
         if let timeLimitMs { c.timeLimitMs = timeLimitMs }
+        if let firstAnswerMs { c.firstAnswerMs = Int(firstAnswerMs) }  // "auto": nil
         if let multiline, let policy = MultilinePolicy(rawValue: multiline) { c.multiline = policy }
         if let contextTokens { c.contextTokens = contextTokens }
         if let maxMessageBytes { c.maxMessageBytes = maxMessageBytes }
