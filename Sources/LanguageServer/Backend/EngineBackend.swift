@@ -78,8 +78,9 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         // sooner than a new run's.
         if input.mode != .docstring {
             if let answer = precomputedAnswer(for: input) ?? typedThrough(input) { return answer }
-            if waitForPrecompute(of: input, answerBy: answerBy(input, started: started), isCancelled: isCancelled),
-               let answer = precomputedAnswer(for: input, waitedForIt: true) { return answer }
+            // Looked at again even without a wait: the precompute may have finished meanwhile.
+            let waited = waitForPrecompute(of: input, answerBy: answerBy(input, started: started), isCancelled: isCancelled)
+            if let answer = precomputedAnswer(for: input, waitedForIt: waited) { return answer }
         }
         let request = stateLock.withLock {  // stops a precompute
             requestCount += 1
