@@ -172,7 +172,7 @@ public final class Session {
     @discardableResult
     public func evaluate(_ prompt: [Int32], interrupt: (() -> Bool)? = nil) throws -> Int {
         try validate(prompt, extraRoom: 0)
-        let (reuse, ranBetweenMoves) = placeCache(for: prompt, interrupt: interrupt)
+        let (reuse, ranBetweenMoves) = placeCache(for: prompt)
         var start = reuse
         let batch = transformer.state.maxBatch
         let finished = prompt.withUnsafeBufferPointer { all in
@@ -304,19 +304,16 @@ public final class Session {
     /// text the cache holds at other positions (see `placeMovedText`). Returns how many tokens that is,
     /// less than `prompt.count` (the last position must run to produce logits); the cache holds
     /// exactly those afterwards. Chunked prefill calls this before its first chunk, which alone would
-    /// be too short to find moved text in. `interrupt` stops the tokens run between moved text (the
-    /// cache then ends where they stopped).
+    /// be too short to find moved text in.
     @discardableResult
-    public func reuseCache(for prompt: [Int32], interrupt: (() -> Bool)? = nil) -> Int {
-        placeCache(for: prompt, interrupt: interrupt).cached
-    }
+    public func reuseCache(for prompt: [Int32]) -> Int { placeCache(for: prompt).cached }
 
     /// `reuseCache`, and how many of those tokens it ran between moved runs of text (they count as
     /// run, not reused, in `GenerationStats`).
-    private func placeCache(for prompt: [Int32], interrupt: (() -> Bool)?) -> (cached: Int, ranBetweenMoves: Int) {
+    private func placeCache(for prompt: [Int32]) -> (cached: Int, ranBetweenMoves: Int) {
         guard !prompt.isEmpty, prompt.allSatisfy({ $0 >= 0 && Int($0) < model.config.vocabSize }),
               prompt.count <= contextLength else { cachedTokens.removeAll(); return (0, 0) }
-        let (placed, ran) = placeMovedText(prompt, from: commonPrefix(cachedTokens, prompt), interrupt: interrupt)
+        let (placed, ran) = placeMovedText(prompt, from: commonPrefix(cachedTokens, prompt))
         let reuse = min(placed, prompt.count - 1)
         cachedTokens.removeSubrange(reuse...)
         return (reuse, ran)
@@ -328,7 +325,7 @@ public final class Session {
     /// moved to their new positions (llama.cpp's cache reuse by KV shifting) and the tokens between
     /// them are run; causal attention lets those run after the moves. Returns the prompt tokens now
     /// cached from the start (`start` when nothing moved) and how many of them were run.
-    private func placeMovedText(_ prompt: [Int32], from start: Int, interrupt: (() -> Bool)?) -> (cached: Int, ran: Int) {
+    private func placeMovedText(_ prompt: [Int32], from start: Int) -> (cached: Int, ran: Int) {
         let window = 16
         guard start > 0, prompt.count - start >= Self.minimumMovedTokens,
               cachedTokens.count - start >= Self.minimumMovedTokens else { return (start, 0) }
@@ -359,22 +356,17 @@ public final class Session {
         guard let last = moves.last else { return (start, 0) }
         transformer.moveCache(moves)
         let batch = transformer.state.maxBatch
-        // In position order, so an interrupted run leaves every position before it computed.
-        var ran = 0
-        let stoppedAt: Int? = prompt.withUnsafeBufferPointer { all in
+        prompt.withUnsafeBufferPointer { all in
             for gap in gaps {
                 for chunk in stride(from: gap.lowerBound, to: gap.upperBound, by: batch) {
                     let end = min(gap.upperBound, chunk + batch)
-                    guard transformer.forward(UnsafeBufferPointer(rebasing: all[chunk..<end]), startPos: chunk, logits: .last,
-                                              interrupt: interrupt) else { return chunk }
-                    ran += end - chunk
+                    transformer.forward(UnsafeBufferPointer(rebasing: all[chunk..<end]), startPos: chunk, logits: .last)
                 }
             }
-            return nil
         }
-        let reused = stoppedAt ?? (last.destination + last.count)
+        let reused = last.destination + last.count
         cachedTokens = Array(prompt[..<reused])
-        return (reused, ran)
+        return (reused, gaps.reduce(0) { $0 + $1.count })
     }
 
     /// Shorter runs are run again: moving them would save little and keep stale context.

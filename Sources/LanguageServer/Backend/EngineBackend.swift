@@ -386,7 +386,7 @@ extension EngineBackend {
     private func prefillInChunks(_ prompt: [Int32], isCancelled: @escaping @Sendable () -> Bool) throws {
         var end = try engineLock.withLock {
             try Self.checkNotCancelled(isCancelled)
-            return session.reuseCache(for: prompt, interrupt: isCancelled)
+            return session.reuseCache(for: prompt)
         }
         while end < prompt.count - 1 {
             if isCancelled() { throw CancellationError() }
