@@ -18,6 +18,19 @@ final class EngineAttemptTests: XCTestCase {
         XCTAssertEqual(retry.excluded, [12])
     }
 
+    /// The healed text is the user's own: the first word is the answer's first, after it.
+    func testRetryLooksForTheFirstWordAfterTheHealedText() throws {
+        let a = attempt([(10, "_indent"), (11, "\n\n"), (12, "    #"), (13, " note")], finish: .stopToken(0))
+        let retry = try XCTUnwrap(a.retry(healed: "_indent"))
+        XCTAssertEqual(retry.kept.tokens, [10, 11])
+        XCTAssertEqual(retry.excluded, [12])
+        // A token that writes the healed text and more: the more is the first word.
+        let b = attempt([(20, "_indenter"), (21, " = 1")], finish: .stopToken(0))
+        XCTAssertEqual(try XCTUnwrap(b.retry(healed: "_indent")).excluded, [20])
+        let c = attempt([(30, "_ind"), (31, "ent"), (32, " ")], finish: .stopToken(0))
+        XCTAssertNil(c.retry(healed: "_indent"), "nothing past the healed text")
+    }
+
     /// A model that ends at once: nothing to retry for the editor's automatic requests; for one the
     /// user invoked, the same start again with every token that would end it excluded.
     func testAnAnswerOfNothingIsRetriedOnlyWhenTheUserAskedForIt() throws {

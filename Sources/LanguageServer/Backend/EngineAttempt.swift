@@ -83,8 +83,17 @@ struct EngineAttempt {
     /// its first word excluded. When it wrote no word and `endingIt` is given (the user asked for this
     /// completion), the whole answer is kept and the tokens that would end it there are excluded.
     /// Nil otherwise.
-    func retry(endingIt stopTokens: Set<Int32>? = nil) -> (kept: Start, excluded: Set<Int32>)? {
-        if let word = pieces.firstIndex(where: { $0.contains { !$0.isWhitespace } }) {
+    /// `healed`: the text the answer had to begin with (token healing: the user's own last characters),
+    /// which is not its first word; excluding that would make the model misspell what the user typed
+    /// (`initial_indent` → `initial_indenter`).
+    func retry(healed: String = "", endingIt stopTokens: Set<Int32>? = nil) -> (kept: Start, excluded: Set<Int32>)? {
+        var offset = 0  // UTF-8 bytes of the text before each piece
+        let word = pieces.firstIndex { piece in
+            defer { offset += piece.utf8.count }
+            let own = piece.utf8.dropFirst(max(0, healed.utf8.count - offset))
+            return String(decoding: own, as: UTF8.self).contains { !$0.isWhitespace }
+        }
+        if let word {
             return (Start(tokens: Array(tokens[..<word]), pieces: Array(pieces[..<word])), [tokens[word]])
         }
         guard let stopTokens, endedByModel else { return nil }

@@ -145,8 +145,9 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         // more with its first word excluded (the prompt is still in the KV cache, so this is cheap).
         // Past the time limit too: that try ends at its first line break, and a line beats nothing.
         // An explicit request the model answered with nothing gets its best answer that says something.
-        if input.mode != .docstring, edit == nil,
-           let retry = attempt.retry(endingIt: input.invoked ? plan.prompt.stopTokens : nil) {
+        // Not once the answer is due (`answerBy`): nothing now beats a line later.
+        if input.mode != .docstring, edit == nil, answerBy().map({ ContinuousClock.now < $0 }) ?? true,
+           let retry = attempt.retry(healed: plan.prompt.healedText, endingIt: input.invoked ? plan.prompt.stopTokens : nil) {
             let second = try generate(plan, input: input, after: retry.kept, excluding: retry.excluded, answerBy: answerBy,
                                       isCancelled: isCancelled)
             if let secondEdit = second.edit(plan) {
