@@ -324,11 +324,40 @@ public final class Session {
     /// as the cursor went down, the suffix after them. Runs of at least `minimumMovedTokens` are
     /// moved to their new positions (llama.cpp's cache reuse by KV shifting) and the tokens between
     /// them are run; causal attention lets those run after the moves. Returns the prompt tokens now
-    /// cached from the start (`start` when nothing moved) and how many of them were run.
+    /// cached from the start (`start` when nothing moved) and how many of them were run. The run
+    /// cannot be interrupted: the moves are made first and cannot be taken back.
     private func placeMovedText(_ prompt: [Int32], from start: Int) -> (cached: Int, ran: Int) {
+        let (moves, gaps) = movedText(in: prompt, from: start)
+        guard let last = moves.last else { return (start, 0) }
+        transformer.moveCache(moves)
+        let batch = transformer.state.maxBatch
+        prompt.withUnsafeBufferPointer { all in
+            for gap in gaps {
+                for chunk in stride(from: gap.lowerBound, to: gap.upperBound, by: batch) {
+                    let end = min(gap.upperBound, chunk + batch)
+                    transformer.forward(UnsafeBufferPointer(rebasing: all[chunk..<end]), startPos: chunk, logits: .last)
+                }
+            }
+        }
+        let reused = last.destination + last.count
+        cachedTokens = Array(prompt[..<reused])
+        return (reused, gaps.reduce(0) { $0 + $1.count })
+    }
+
+    /// Tokens `reuseCache(for:)` would run between moved text for `prompt`: work that cannot be
+    /// interrupted (idle work weighs it before it starts).
+    public func tokensRunBetweenMoves(for prompt: [Int32]) -> Int {
+        guard !prompt.isEmpty, prompt.allSatisfy({ $0 >= 0 && Int($0) < model.config.vocabSize }),
+              prompt.count <= contextLength else { return 0 }
+        return movedText(in: prompt, from: commonPrefix(cachedTokens, prompt)).gaps.reduce(0) { $0 + $1.count }
+    }
+
+    /// The runs of cached text `prompt` holds past `start` at other positions (`placeMovedText`), and
+    /// the prompt's ranges between them.
+    private func movedText(in prompt: [Int32], from start: Int) -> (moves: [CacheMove], gaps: [Range<Int>]) {
         let window = 16
         guard start > 0, prompt.count - start >= Self.minimumMovedTokens,
-              cachedTokens.count - start >= Self.minimumMovedTokens else { return (start, 0) }
+              cachedTokens.count - start >= Self.minimumMovedTokens else { return ([], []) }
         func key(_ tokens: ArraySlice<Int32>) -> Int {
             var hasher = Hasher()
             for token in tokens { hasher.combine(token) }
@@ -353,20 +382,7 @@ public final class Session {
             i += best.length
             gapStart = i
         }
-        guard let last = moves.last else { return (start, 0) }
-        transformer.moveCache(moves)
-        let batch = transformer.state.maxBatch
-        prompt.withUnsafeBufferPointer { all in
-            for gap in gaps {
-                for chunk in stride(from: gap.lowerBound, to: gap.upperBound, by: batch) {
-                    let end = min(gap.upperBound, chunk + batch)
-                    transformer.forward(UnsafeBufferPointer(rebasing: all[chunk..<end]), startPos: chunk, logits: .last)
-                }
-            }
-        }
-        let reused = last.destination + last.count
-        cachedTokens = Array(prompt[..<reused])
-        return (reused, gaps.reduce(0) { $0 + $1.count })
+        return (moves, gaps)
     }
 
     /// Shorter runs are run again: moving them would save little and keep stale context.

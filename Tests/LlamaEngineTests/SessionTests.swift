@@ -258,10 +258,13 @@ final class SessionTests: XCTestCase {
             try s.evaluate([1, 50 - 1] + kept.dropFirst() + [9, 10, 11])
             assertClose(bridged.keys, layerZeroCache(s, positions: 1 + kept.count).keys, tolerance: kvType == .f16 ? 8e-3 : 1e-5)
 
-            // Text inserted before cached text: the cached text moves later, the inserted text runs.
+            // Text inserted before cached text: the cached text moves later, the inserted text runs
+            // (first, between the moves: `tokensRunBetweenMoves` tells idle work so beforehand).
             let head = (0..<60).map { Int32(3 + ($0 * 11) % 47) }, tail = (0..<70).map { Int32(3 + ($0 * 13) % 47) }
             let inserted: [Int32] = [7, 8, 9, 10, 11, 12]
             try s.evaluate([1] + head + tail + [5])
+            XCTAssertEqual(s.tokensRunBetweenMoves(for: [1] + head + inserted + tail + [5]), inserted.count)
+            XCTAssertEqual(s.tokensRunBetweenMoves(for: [1] + head + tail + [7, 8]), 0, "appended: run after, interruptibly")
             XCTAssertEqual(try s.evaluate([1] + head + inserted + tail + [5]), 1 + head.count + tail.count,
                            "\(kvType) insertion: the inserted tokens were run, not reused")
             let shifted = layerZeroCache(s, positions: 1 + head.count + inserted.count + tail.count)

@@ -366,10 +366,22 @@ extension EngineBackend {
     private func growWindow(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) throws {
         let grown = plan(for: input, freshWindow: true)
         guard stateLock.withLock({ windows[input.uri] }) != grown.prompt.window else { return }
+        // Placing the cached text in the grown prompt runs the tokens between its moved runs first,
+        // and no request can interrupt that: a long run would hold the engine for seconds (the 1.5B
+        // runs about 70 tokens a second here). Then the window stays; a request grows it when it must.
+        let uninterruptible = try engineLock.withLock {
+            try Self.checkNotCancelled(isCancelled)
+            return session.tokensRunBetweenMoves(for: grown.prompt.tokens)
+        }
+        guard uninterruptible <= Self.longestIdleRunBetweenMoves else { return }
         try prefillInChunks(grown.prompt.tokens, isCancelled: isCancelled)
         if isCancelled() { return }
         stateLock.withLock { windows[input.uri] = grown.prompt.window }
     }
+
+    /// Most tokens idle work runs between moved text, where a request cannot interrupt it (one
+    /// prefill batch: about half a second on the 1.5B here).
+    static let longestIdleRunBetweenMoves = 32
 
     /// Where prompts for `uri` cut the document now (`FIMPrompt.window`), if anywhere yet.
     func window(for uri: String) -> PromptWindow? {
