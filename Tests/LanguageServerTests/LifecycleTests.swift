@@ -172,40 +172,32 @@ final class LifecycleTests: XCTestCase {
         }
     }
 
-    /// Whether the user asked for a completion (trigger kind 1) reaches the backend.
-    func testInvokedTriggerKindReachesTheBackend() async throws {
+    /// Whether the user asked for a completion (trigger kind 1) reaches the backend, and with it when
+    /// to answer: ghost text the editor asks for while the user types answers early (`firstAnswerMs`:
+    /// automatic by default, a time, or off); one the user asked for, or a menu item, is finished first.
+    func testTriggerKindReachesTheBackend() async throws {
         let client = TestClient()
         try await client.initialize()
         let pos = client.open("file:///a.py", "python", "x = 1️⃣")
         let uri = TextDocumentIdentifier(uri: "file:///a.py")
-        _ = try await client.send(InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 1)))
-        XCTAssertEqual(client.backend.calls.last?.invoked, true)
-        _ = try await client.send(InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 2)))
-        XCTAssertEqual(client.backend.calls.last?.invoked, false)
-        _ = try await client.send(CompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 1)))
-        XCTAssertEqual(client.backend.calls.last?.invoked, true)
-        _ = try await client.send(CompletionRequest(textDocument: uri, position: pos["1️⃣"]!))
-        XCTAssertEqual(client.backend.calls.last?.invoked, false)
-    }
-
-    /// Ghost text the editor asks for while the user types answers early (`firstAnswerMs`: automatic
-    /// by default, a time, or off); one the user asked for, or a menu item, is finished first.
-    func testFirstAnswerReachesOnlyAutomaticInlineRequests() async throws {
-        let client = TestClient()
-        try await client.initialize()
-        let pos = client.open("file:///a.py", "python", "x = 1️⃣")
-        let uri = TextDocumentIdentifier(uri: "file:///a.py")
-        _ = try await client.send(InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 2)))
-        XCTAssertEqual(client.backend.calls.last?.firstAnswer, .afterTokens(ServerConfiguration.autoFirstAnswerTokens))
-        _ = try await client.send(InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 1)))
-        XCTAssertEqual(client.backend.calls.last?.firstAnswer, .whenFinished)
-        _ = try await client.send(CompletionRequest(textDocument: uri, position: pos["1️⃣"]!))
-        XCTAssertEqual(client.backend.calls.last?.firstAnswer, .whenFinished)
+        let automatic = ServerConfiguration().firstAnswer
+        XCTAssertEqual(automatic, .afterTokens(ServerConfiguration.autoFirstAnswerTokens))
+        for (request, invoked, firstAnswer) in [
+            (InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 1)) as any RequestType, true, FirstAnswer.whenFinished),
+            (InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 2)), false, automatic),
+            (CompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 1)), true, .whenFinished),
+            (CompletionRequest(textDocument: uri, position: pos["1️⃣"]!), false, .whenFinished),
+        ] {
+            _ = try await client.send(request)
+            XCTAssertEqual(client.backend.calls.last?.invoked, invoked, "\(request)")
+            XCTAssertEqual(client.backend.calls.last?.firstAnswer, firstAnswer, "\(request)")
+        }
+        let typing = InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 2))
         client.notify(DidChangeConfigurationNotification(settings: ["firstAnswerMs": 250]))
-        _ = try await client.send(InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 2)))
+        _ = try await client.send(typing)
         XCTAssertEqual(client.backend.calls.last?.firstAnswer, .after(.milliseconds(250)))
         client.notify(DidChangeConfigurationNotification(settings: ["firstAnswerMs": 0]))
-        _ = try await client.send(InlineCompletionRequest(textDocument: uri, position: pos["1️⃣"]!, context: .init(triggerKind: 2)))
+        _ = try await client.send(typing)
         XCTAssertEqual(client.backend.calls.last?.firstAnswer, .whenFinished)
     }
 
