@@ -311,8 +311,7 @@ public final class Session {
     /// `reuseCache`, and how many of those tokens it ran between moved runs of text (they count as
     /// run, not reused, in `GenerationStats`).
     private func placeCache(for prompt: [Int32]) -> (cached: Int, ranBetweenMoves: Int) {
-        guard !prompt.isEmpty, prompt.allSatisfy({ $0 >= 0 && Int($0) < model.config.vocabSize }),
-              prompt.count <= contextLength else { cachedTokens.removeAll(); return (0, 0) }
+        guard canBeCached(prompt) else { cachedTokens.removeAll(); return (0, 0) }
         let (placed, ran) = placeMovedText(prompt, from: commonPrefix(cachedTokens, prompt))
         let reuse = min(placed, prompt.count - 1)
         cachedTokens.removeSubrange(reuse...)
@@ -347,9 +346,12 @@ public final class Session {
     /// Tokens `reuseCache(for:)` would run between moved text for `prompt`: work that cannot be
     /// interrupted (idle work weighs it before it starts).
     public func tokensRunBetweenMoves(for prompt: [Int32]) -> Int {
-        guard !prompt.isEmpty, prompt.allSatisfy({ $0 >= 0 && Int($0) < model.config.vocabSize }),
-              prompt.count <= contextLength else { return 0 }
+        guard canBeCached(prompt) else { return 0 }
         return movedText(in: prompt, from: commonPrefix(cachedTokens, prompt)).gaps.reduce(0) { $0 + $1.count }
+    }
+
+    private func canBeCached(_ prompt: [Int32]) -> Bool {
+        !prompt.isEmpty && prompt.count <= contextLength && prompt.allSatisfy { $0 >= 0 && Int($0) < model.config.vocabSize }
     }
 
     /// The runs of cached text `prompt` holds past `start` at other positions (`placeMovedText`), and

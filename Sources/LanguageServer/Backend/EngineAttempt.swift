@@ -15,7 +15,7 @@ struct EngineAttempt {
     private(set) var text: String
     private(set) var result: GenerationResult?
     var hitDeadline = false
-    /// Ended at the first-answer time (`CompletionInput.answerBy`) with the model still writing: the
+    /// Ended at the first-answer time (`CompletionInput.firstAnswer`) with the model still writing: the
     /// answer is the whole words so far, and the precompute after accepting them writes the rest.
     var answeredEarly = false
 

@@ -73,13 +73,14 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     public func complete(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) async throws
         -> CompletionOutput {
         let started = ContinuousClock.now
+        let answerBy = answerBy(input, started: started)
         // Answered from what is shown or precomputed: a running precompute is still of use. When it
         // is computing this very document (the user typed all of what was shown), its answer comes
         // sooner than a new run's.
         if input.mode != .docstring {
             if let answer = precomputedAnswer(for: input) ?? typedThrough(input) { return answer }
             // Looked at again even without a wait: the precompute may have finished meanwhile.
-            let waited = waitForPrecompute(of: input, answerBy: answerBy(input, started: started), isCancelled: isCancelled)
+            let waited = waitForPrecompute(of: input, answerBy: answerBy, isCancelled: isCancelled)
             if let answer = precomputedAnswer(for: input, waitedForIt: waited) { return answer }
         }
         let request = stateLock.withLock {  // stops a precompute
@@ -87,7 +88,6 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             requestsThatRan += 1
             return requestCount
         }
-        let answerBy = answerBy(input, started: started)
         let (output, edit) = try run(input, chunkedPrefill: false, answerBy: { answerBy }, isCancelled: isCancelled)
         if input.mode != .docstring {
             stateLock.withLock {
