@@ -24,7 +24,7 @@ struct LSP: AsyncParsableCommand {
     @Option(help: "Time limit per request in milliseconds; generation then ends at a line boundary.")
     var timeLimitMs: Int?
 
-    @Option(help: "Automatic inline completions answer after this many milliseconds with the words written so far; the rest follows as the user types (0: off; auto: as long as 12 tokens take).")
+    @Option(help: "Automatic inline completions answer after this many milliseconds with the words written so far; the rest follows as the user types (0: off; auto: as long as \(ServerConfiguration.autoFirstAnswerTokens) tokens take).")
     var firstAnswerMs: String?
 
     @Option(help: "Multi-line completions: auto, always or never.")
