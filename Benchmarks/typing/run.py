@@ -9,7 +9,9 @@ lines in its second half, blanks each (keeping its indentation) and retypes it o
 time, waiting for each answer as an editor with automatic triggers does: didChange (incremental) then
 inlineCompletion, after one untimed warm-up request (warm: model loaded, the file in the KV cache). Reports latency percentiles over all keystrokes and over those where the model ran
 (the others were answered from the completion already shown), and the share of prompt tokens the
-engine reused from its KV cache when one character was typed (from `infill/status` totals).
+engine reused from its KV cache when one character was typed (from `infill/status` totals), and
+how often the ghost text was the whole rest of the line (right_answers) or a correct start of it
+(right_starts: early answers, `firstAnswerMs`, go on as the user types).
 `--upward` types the same lines from the bottom up. Single-line completions by default (`--multiline auto` for the editor default). `--think-ms N` waits N
 ms after each answer before the next keystroke, as a typist does (0, the default, is the worst case:
 the server never has idle time for its precompute).
@@ -101,7 +103,9 @@ def run_infill(args, text):
         rest = text.split("\n")[line][ch:]  # what the user goes on to type on this line
         rows.append({"ms": ms, "model_ran": prompt > 0, "prompt": prompt, "reused": reused, "first": first,
                      "generated": after["generatedTokens"] - before["generatedTokens"], "shown": shown,
-                     "right": bool(rest) and shown.rstrip() == rest.rstrip()})
+                     "right": bool(rest) and shown.rstrip() == rest.rstrip(),
+                     # a correct start of the rest (an early answer that goes on as the user types)
+                     "right_start": bool(shown.strip()) and rest.startswith(shown.rstrip())})
         before = after
     client.shutdown()
     return rows
@@ -190,7 +194,8 @@ def main():
         "model_p95_ms": pct([r["ms"] for r in ran], 95),
         "reused_share_one_char": share(typed), "reused_share_all_runs": share(ran),
         # Infill only: answers that were exactly the rest of the line the user then typed.
-        "right_answers": sum(1 for r in rows if r.get("right"))}))
+        "right_answers": sum(1 for r in rows if r.get("right")),
+        "right_starts": sum(1 for r in rows if r.get("right_start"))}))
 
 
 if __name__ == "__main__":
