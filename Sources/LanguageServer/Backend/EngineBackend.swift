@@ -88,7 +88,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             requestsThatRan += 1
             return requestCount
         }
-        let (output, edit) = try run(input, chunkedPrefill: false, answerBy: { answerBy }, isCancelled: isCancelled)
+        let (output, edit, early) = try run(input, chunkedPrefill: false, answerBy: { answerBy }, isCancelled: isCancelled)
         if input.mode != .docstring {
             stateLock.withLock {
                 shown[input.uri] = edit.map {
@@ -99,7 +99,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             }
             // Not after a completion that also indents the code below: that document is another guess.
             if let edit, edit.indentBelow == nil, precomputesNext, input.precompute {
-                precomputeAfterAccepting(edit, of: input, timeLimit: input.deadline - started, request: request)
+                precomputeAfterAccepting(edit, of: input, timeLimit: input.deadline - started, request: request, continuing: early)
             }
         }
         return output
@@ -132,8 +132,9 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     /// Prompt → engine → trimming for one request, with one retry when trimming leaves nothing.
     /// `answerBy`: when to answer with the whole words so far (`CompletionInput.firstAnswer`; a
     /// precompute learns it when a request starts waiting for it).
+    /// An early answer also returns where it stopped (`EarlyStop`).
     private func run(_ input: CompletionInput, chunkedPrefill: Bool, answerBy: @escaping () -> ContinuousClock.Instant?,
-                     isCancelled: @escaping @Sendable () -> Bool) throws -> (CompletionOutput, CompletionEdit?) {
+                     isCancelled: @escaping @Sendable () -> Bool) throws -> (CompletionOutput, CompletionEdit?, EarlyStop?) {
         let plan = plan(for: input)
         if isCancelled() { throw CancellationError() }  // a late precompute must not move the cut
         stateLock.withLock { windows[input.uri] = plan.prompt.window }
@@ -155,14 +156,10 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
                 attempt = second
             }
         }
-        // Answered at the first-answer time: the whole words of a line still being written (trimming
-        // already dropped the last line of several), and nothing right of the cursor replaced. The
-        // precompute after accepting them writes the rest.
-        if attempt.answeredEarly, var cut = edit {
-            let words = EngineAttempt.wholeWords(cut.text[...])
-            if !cut.text.contains(where: \.isNewline), words.contains(where: { !$0.isWhitespace }) { cut.text = String(words) }
-            cut.replacedCharactersAfterCursor = 0
+        var early: EarlyStop?
+        if attempt.answeredEarly, let cut = edit.map(Self.wholeWordsOf) {
             edit = cut
+            early = EarlyStop(plan: plan, attempt: attempt, words: cut.text)
         }
         let generated = attempt.text
         let middle = input.mode == .docstring
@@ -173,7 +170,35 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             indentBelow: edit?.indentBelow, promptTokens: first.result?.stats.promptTokens ?? 0,
             reusedPromptTokens: first.result?.stats.reusedTokens ?? 0,
             generatedTokens: attempt.tokens.count, answeredEarly: attempt.answeredEarly && edit != nil)
-        return (output, edit)
+        return (output, edit, early)
+    }
+
+    /// An answer given at the first-answer time: the whole words of a line still being written
+    /// (trimming already dropped the last line of several), and nothing right of the cursor replaced.
+    /// The precompute after accepting them writes the rest.
+    static func wholeWordsOf(_ edit: CompletionEdit) -> CompletionEdit {
+        var cut = edit
+        let words = EngineAttempt.wholeWords(cut.text[...])
+        if !cut.text.contains(where: \.isNewline), words.contains(where: { !$0.isWhitespace }) { cut.text = String(words) }
+        cut.replacedCharactersAfterCursor = 0
+        return cut
+    }
+
+    /// The rest of an early answer (`early`, for `input`): generation goes on from the model's own
+    /// tokens for the words shown, which the KV cache still holds, as if it had not stopped. Nil when
+    /// the finished answer no longer starts with those words.
+    private func continueAnswer(_ early: EarlyStop, of input: CompletionInput, answerBy: () -> ContinuousClock.Instant?,
+                                isCancelled: @escaping @Sendable () -> Bool) throws -> (CompletionOutput, CompletionEdit?)? {
+        let attempt = try generate(early.plan, input: input, after: early.start, answerBy: answerBy, isCancelled: isCancelled)
+        guard var rest = attempt.edit(early.plan).map({ attempt.answeredEarly ? Self.wholeWordsOf($0) : $0 }),
+              rest.text.hasPrefix(early.words) else { return nil }
+        rest.text = String(rest.text.dropFirst(early.words.count))
+        let stats = attempt.result?.stats
+        let output = CompletionOutput(
+            middle: rest.text, replacedCharactersAfterCursor: rest.replacedCharactersAfterCursor, indentBelow: rest.indentBelow,
+            promptTokens: stats?.promptTokens ?? 0, reusedPromptTokens: stats?.reusedTokens ?? 0,
+            generatedTokens: attempt.tokens.count - early.start.tokens.count, answeredEarly: attempt.answeredEarly)
+        return (output, rest.text.isEmpty ? nil : rest)
     }
 }
 
@@ -273,9 +298,9 @@ extension EngineBackend {
 
     /// Computes, in the background, the completion for the document as it will be once `edit` is
     /// accepted (its text inserted, the closers it replaces gone, the cursor after it). Any new
-    /// request stops it.
+    /// request stops it. `continuing`: `edit` was an early answer, whose generation goes on.
     private func precomputeAfterAccepting(_ edit: CompletionEdit, of input: CompletionInput,
-                                          timeLimit: Duration, request: Int) {
+                                          timeLimit: Duration, request: Int, continuing early: EarlyStop? = nil) {
         var accepted = input
         accepted.invoked = false  // nobody asked for it: the model's "nothing" stands
         accepted.prefix = input.prefix + edit.text
@@ -302,8 +327,12 @@ extension EngineBackend {
                 guard let self else { return nil }
                 return self.precomputeEnded.withLock { self.precomputing?.request == request ? self.precomputing?.answerBy : nil }
             }
-            guard let (output, nextEdit) = try? self.run(next, chunkedPrefill: true, answerBy: answerBy, isCancelled: isCancelled)
-            else { return }
+            var original = input
+            original.deadline = next.deadline
+            original.firstAnswer = .whenFinished
+            let result = early.flatMap { try? self.continueAnswer($0, of: original, answerBy: answerBy, isCancelled: isCancelled) }
+                ?? (try? self.run(next, chunkedPrefill: true, answerBy: answerBy, isCancelled: isCancelled)).map { ($0.0, $0.1) }
+            guard let (output, nextEdit) = result else { return }
             self.stateLock.withLock {
                 guard self.requestCount == request else { return }
                 self.upcoming[next.uri] = (ShownCompletion(prefix: next.prefix, suffix: next.suffix,
@@ -430,6 +459,31 @@ extension EngineBackend {
         }
         while let last = body.last, last.isWhitespace { body.removeLast() }
         return String(body)
+    }
+}
+
+/// Where an early answer stopped: the plan it ran and the tokens that wrote its words (through the
+/// healed text), so the precompute goes on with the model's own tokens rather than the words
+/// tokenized again, which may tell the model a different story (`trip()) >` went on ` width:`
+/// where the uninterrupted answer said ` self.width:`).
+struct EarlyStop {
+    let plan: CompletionPlan
+    let start: EngineAttempt.Start
+    /// The answer given (the edit's text).
+    let words: String
+
+    /// Nil when no run of the attempt's tokens writes exactly the healed text and the words.
+    init?(plan: CompletionPlan, attempt: EngineAttempt, words: String) {
+        let written = plan.prompt.healedText + words
+        var text = "", count = 0
+        while count < attempt.pieces.count, text.utf8.count < written.utf8.count {
+            text += attempt.pieces[count]
+            count += 1
+        }
+        guard text == written else { return nil }
+        self.plan = plan
+        start = EngineAttempt.Start(tokens: Array(attempt.tokens[..<count]), pieces: Array(attempt.pieces[..<count]))
+        self.words = words
     }
 }
 
