@@ -75,8 +75,16 @@ struct EngineAttempt {
         return false
     }
 
+    /// The trimmed answer; one given early (`answeredEarly`) keeps the whole words of a line still
+    /// being written (trimming already dropped the last line of several) and replaces nothing right of
+    /// the cursor: the precompute after accepting them writes the rest.
     func edit(_ plan: CompletionPlan) -> CompletionEdit? {
-        plan.edit(for: text, truncated: truncated, endedByModel: endedByModel)
+        guard var edit = plan.edit(for: text, truncated: truncated, endedByModel: endedByModel) else { return nil }
+        guard answeredEarly else { return edit }
+        let words = Self.wholeWords(edit.text[...])
+        if !edit.text.contains(where: \.isNewline), words.contains(where: { !$0.isWhitespace }) { edit.text = String(words) }
+        edit.replacedCharactersAfterCursor = 0
+        return edit
     }
 
     /// Where a second try starts: this answer's leading whitespace and line breaks, with the token of

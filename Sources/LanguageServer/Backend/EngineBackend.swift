@@ -156,11 +156,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
                 attempt = second
             }
         }
-        var early: EarlyStop?
-        if attempt.answeredEarly, let cut = edit.map(Self.wholeWordsOf) {
-            edit = cut
-            early = EarlyStop(plan: plan, attempt: attempt, words: cut.text)
-        }
+        let early = attempt.answeredEarly ? edit.flatMap { EarlyStop(plan: plan, attempt: attempt, words: $0.text) } : nil
         let generated = attempt.text
         let middle = input.mode == .docstring
             ? Self.docstringBody(String(plan.middle(inGenerated: generated)), stops: plan.prompt.stopStrings + input.stop)
@@ -173,25 +169,13 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         return (output, edit, early)
     }
 
-    /// An answer given at the first-answer time: the whole words of a line still being written
-    /// (trimming already dropped the last line of several), and nothing right of the cursor replaced.
-    /// The precompute after accepting them writes the rest.
-    static func wholeWordsOf(_ edit: CompletionEdit) -> CompletionEdit {
-        var cut = edit
-        let words = EngineAttempt.wholeWords(cut.text[...])
-        if !cut.text.contains(where: \.isNewline), words.contains(where: { !$0.isWhitespace }) { cut.text = String(words) }
-        cut.replacedCharactersAfterCursor = 0
-        return cut
-    }
-
     /// The rest of an early answer (`early`, for `input`): generation goes on from the model's own
     /// tokens for the words shown, which the KV cache still holds, as if it had not stopped. Nil when
     /// the finished answer no longer starts with those words.
     private func continueAnswer(_ early: EarlyStop, of input: CompletionInput, answerBy: () -> ContinuousClock.Instant?,
                                 isCancelled: @escaping @Sendable () -> Bool) throws -> (CompletionOutput, CompletionEdit?)? {
         let attempt = try generate(early.plan, input: input, after: early.start, answerBy: answerBy, isCancelled: isCancelled)
-        guard var rest = attempt.edit(early.plan).map({ attempt.answeredEarly ? Self.wholeWordsOf($0) : $0 }),
-              rest.text.hasPrefix(early.words) else { return nil }
+        guard var rest = attempt.edit(early.plan), rest.text.hasPrefix(early.words) else { return nil }
         rest.text = String(rest.text.dropFirst(early.words.count))
         let stats = attempt.result?.stats
         let output = CompletionOutput(
