@@ -261,12 +261,13 @@ public final class Session {
             let position = cachedTokens.count
             if position >= contextLength { reason = .contextFull; break }
             // Guesses wait until token healing's required bytes are written (they constrain the logits).
-            var draft: ArraySlice<Int32> = []
+            var draft: ArraySlice<Int32> = [], matchLength = 0
             if guessing, required.isEmpty,
                let guess = lookup.guess(history, limit: min(draftTokens, maxTokens - generated.count,
                                                             contextLength - position - 1), stop: stop) {
                 draft = guess.tokens.prefix(draftPolicy.draftLength(available: guess.tokens.count,
                                                                     matchLength: guess.matchLength))
+                matchLength = guess.matchLength
             }
             let start = DispatchTime.now().uptimeNanoseconds
             let finished = ([token] + draft).withUnsafeBufferPointer { batch in
@@ -282,10 +283,12 @@ public final class Session {
             stats.draftedTokens += draft.count
             cachedTokens.append(token)
             // Row r of the logits follows draft[..<r]: a guess holds where it is the greedy choice there.
+            let held = draft.indices.firstIndex { i in
+                Sampler.argmax(transformer.state.logits + (i - draft.startIndex) * vocab, count: vocab) != draft[i]
+            }.map { $0 - draft.startIndex } ?? draft.count
+            draftPolicy.record(matchLength: matchLength, drafted: draft.count, held: held)
             var row = 0
-            for guess in draft {
-                let rowLogits = transformer.state.logits + row * vocab
-                guard Sampler.argmax(rowLogits, count: vocab) == guess else { break }
+            for guess in draft.prefix(held) {
                 row += 1
                 cachedTokens.append(guess)
                 stats.decodeTokens += 1

@@ -44,4 +44,33 @@ final class SpeculationTests: XCTestCase {
         fixed.record(tokens: 3, seconds: 100)
         XCTAssertEqual(fixed.draftLength(available: 8, matchLength: 2), 2)
     }
+
+    /// Sizes not measured yet are extrapolated from the measured ones: once a second token is known to
+    /// cost a whole step, a step of five is not tried at an optimistic guess (each such try is a slow
+    /// keystroke on the 0.5B).
+    func testUnmeasuredStepsCostWhatTheMeasuredOnesSay() {
+        var policy = DraftPolicy(maxDraft: 8)
+        policy.record(tokens: 1, seconds: 1)
+        XCTAssertGreaterThan(policy.draftLength(available: 8, matchLength: 5), 0, "before a multi-token step is measured: try one")
+        policy.record(tokens: 2, seconds: 2)
+        XCTAssertEqual(policy.draftLength(available: 8, matchLength: 5), 0, "3 tokens ~ 3 steps, 9 ~ 9")
+        XCTAssertEqual(policy.draftLength(available: 8, matchLength: 30), 0, "even sure guesses do not pay")
+    }
+
+    /// The chances that guesses hold follow what this session's guesses did.
+    func testHoldChancesLearnFromOutcomes() {
+        var policy = DraftPolicy(fixedStepSeconds: [1.0, 1.18, 1.62, 1.85, 2.76, 3.06, 3.3, 3.4, 3.64])
+        XCTAssertEqual(policy.draftLength(available: 8, matchLength: 30), 8)
+        for _ in 0..<10 { policy.record(matchLength: 30, drafted: 8, held: 0) }
+        XCTAssertLessThan(policy.holdChances(matchLength: 30)[0], 0.5)
+        XCTAssertEqual((1..<8).contains(policy.draftLength(available: 8, matchLength: 30)), true,
+                       "fewer guesses; a second token costs little, so some still pay")
+        for _ in 0..<90 { policy.record(matchLength: 30, drafted: 8, held: 0) }
+        XCTAssertEqual(policy.draftLength(available: 8, matchLength: 30), 0, "guesses after long matches keep failing here")
+        XCTAssertEqual(policy.draftLength(available: 8, matchLength: 2), 1, "other match lengths keep their own record")
+        for _ in 0..<60 { policy.record(matchLength: 30, drafted: 8, held: 8) }
+        XCTAssertEqual(policy.draftLength(available: 8, matchLength: 30), 8, "and it recovers when they hold again")
+        let chances = policy.holdChances(matchLength: 5)
+        XCTAssertEqual(chances, chances.sorted(by: >), "never more likely to hold deeper")
+    }
 }
