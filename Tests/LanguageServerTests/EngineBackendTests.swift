@@ -55,6 +55,25 @@ final class EngineBackendTests: XCTestCase {
         XCTAssertGreaterThan(elsewhere.promptTokens, 0)
     }
 
+    /// At the end of a line just finished, the model ends the line and writes the line below, which the
+    /// document already has: ghost text asked for while typing shows nothing at once, while a completion
+    /// the user asked for tries again for one that says something.
+    func testFinishedLineGetsNoSecondTryWhileTyping() async throws {
+        let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
+        let lines = Self.source.split(separator: "\n", omittingEmptySubsequences: false)
+        let prefix = lines[..<3].joined(separator: "\n"), suffix = "\n" + lines[3...].joined(separator: "\n")
+        XCTAssertTrue(prefix.hasSuffix("return False") && suffix.hasPrefix("\n    for k in range(2, n):"))
+        var typing = input(prefix: prefix, suffix: suffix)
+        typing.multiline = .never
+        let automatic = try await backend.complete(typing, isCancelled: { false })
+        XCTAssertEqual(automatic.middle, "")
+        XCTAssertEqual(backend.attemptsRun, 1, "no second try")
+        typing.invoked = true
+        typing.uri = "file:///tmp/other.py"
+        _ = try await backend.complete(typing, isCancelled: { false })
+        XCTAssertEqual(backend.attemptsRun, 3, "asked for: a second try")
+    }
+
     /// Ghost text asked for while typing answers with its first whole words when the time is up; the
     /// precompute after accepting them writes the rest of the line, which typing-through then shows
     /// (the words given and the rest), and a request for the document it computes waits for it

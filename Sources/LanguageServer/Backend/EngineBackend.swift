@@ -35,6 +35,8 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     private var requestCount = 0
     /// Requests that ran the model themselves (not answered from a precompute or typing-through).
     private(set) var requestsThatRan = 0
+    /// Generations run (a retry is a second one; tests).
+    private(set) var attemptsRun = 0
     /// The precompute running, until `upcoming` holds its answer or it stopped; signalled when that ends.
     private var precomputing: RunningPrecompute?
     private let precomputeEnded = NSCondition()
@@ -146,9 +148,13 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         // more with its first word excluded (the prompt is still in the KV cache, so this is cheap).
         // Past the time limit too: that try ends at its first line break, and a line beats nothing.
         // An explicit request the model answered with nothing gets its best answer that says something.
-        // Not once the answer is due (`answerBy`): nothing now beats a line later.
+        // Not once the answer is due (`answerBy`): nothing now beats a line later. Not when an automatic
+        // request's answer ended the user's line and then repeated the code below: the model says the line
+        // is done, and a different next line forced out of it is seldom wanted (at the end of each line
+        // typed, that try cost a keystroke's model time for nothing).
         if input.mode != .docstring, edit == nil, answerBy().map({ ContinuousClock.now < $0 }) ?? true,
-           let retry = attempt.retry(healed: plan.prompt.healedText, endingIt: input.invoked ? plan.prompt.stopTokens : nil) {
+           let retry = attempt.retry(healed: plan.prompt.healedText, endingIt: input.invoked ? plan.prompt.stopTokens : nil),
+           input.invoked || !retry.kept.pieces.joined().contains(where: \.isNewline) {
             let second = try generate(plan, input: input, after: retry.kept, excluding: retry.excluded, answerBy: answerBy,
                                       isCancelled: isCancelled)
             if let secondEdit = second.edit(plan) {
@@ -203,6 +209,7 @@ extension EngineBackend {
         -> EngineAttempt {
         var attempt = EngineAttempt(start: after)
         let deadline = input.deadline
+        stateLock.withLock { attemptsRun += 1 }
         do {
             let result = try engineLock.withLock {
                 try Self.checkNotCancelled(isCancelled)
