@@ -53,8 +53,8 @@ struct DraftPolicy {
 
     /// Guesses checked at each depth j (the step checked at least j) and how often the first j held.
     private struct HoldCounts {
-        var checked = [Double](repeating: 0, count: 8)
-        var held = [Double](repeating: 0, count: 8)
+        var checked = [Double](repeating: 0, count: DraftPolicy.priorChances[0].count)
+        var held = [Double](repeating: 0, count: DraftPolicy.priorChances[0].count)
     }
 
     /// P(the first j guesses hold), j = 1...8: the prior blended with this session's outcomes,
@@ -79,7 +79,7 @@ struct DraftPolicy {
     mutating func record(matchLength: Int, drafted: Int, held: Int) {
         guard drafted > 0 else { return }
         let b = Self.bucket(matchLength: matchLength)
-        for j in 0..<min(drafted, 8) {
+        for j in 0..<min(drafted, outcomes[b].checked.count) {
             outcomes[b].checked[j] = outcomes[b].checked[j] * Self.forgetting + 1
             outcomes[b].held[j] = outcomes[b].held[j] * Self.forgetting + (held > j ? 1 : 0)
         }
