@@ -1,4 +1,5 @@
 import InfillTestSupport
+import JSONRPC
 import XCTest
 @testable import LanguageServer
 
@@ -53,6 +54,26 @@ final class EngineBackendTests: XCTestCase {
         // A request elsewhere runs the model again, and stops any precompute first.
         let elsewhere = try await backend.complete(input(prefix: Self.source + "        "), isCancelled: { false })
         XCTAssertGreaterThan(elsewhere.promptTokens, 0)
+    }
+
+    /// A request superseded while its long prompt runs keeps the chunks it finished (the newer request
+    /// waits for the running one), so the next keystroke goes on from them: typing on after opening a
+    /// file, ghost text then comes once the prompt has run, not only after a pause as long as all of it.
+    func testSupersededRequestKeepsThePromptChunksItRan() async throws {
+        let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
+        let prefix = (1...4).map { Self.source.replacingOccurrences(of: "primes_below", with: "primes_\($0)") }
+            .joined() + "        if is_prime"
+        let started = Locked<ContinuousClock.Instant?>(nil)
+        let superseded: @Sendable () -> Bool = {  // as a keystroke half a second into the prompt
+            started.withLock { $0 = $0 ?? .now; return ContinuousClock.now - $0! > .milliseconds(500) }
+        }
+        do {
+            _ = try await backend.complete(input(prefix: prefix), isCancelled: superseded)
+            XCTFail("superseded")
+        } catch is CancellationError {}
+        let next = try await backend.complete(input(prefix: prefix + "("), isCancelled: { false })
+        XCTAssertGreaterThan(next.promptTokens, 128, "longer than a chunk or two")
+        XCTAssertGreaterThanOrEqual(next.reusedPromptTokens, 64, "the superseded request's finished chunks")
     }
 
     /// At the end of a line just finished, the model ends the line and writes the line below, which the

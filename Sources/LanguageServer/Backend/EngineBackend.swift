@@ -31,6 +31,8 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     /// How long decoding takes per generated token, averaged over recent generations
     /// (`FirstAnswer.afterTokens`).
     private var tokenTime: Duration?
+    /// Prompt tokens per second of `prefillUnbroken`'s chunks, averaged over recent ones.
+    private var prefillRate: Double?
     /// Counts requests; a precompute stops when it changes.
     private var requestCount = 0
     /// Requests that ran the model themselves (not answered from a precompute or typing-through).
@@ -140,7 +142,8 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         let plan = plan(for: input)
         if isCancelled() { throw CancellationError() }  // a late precompute must not move the cut
         stateLock.withLock { windows[input.uri] = plan.prompt.window }
-        if chunkedPrefill { try prefillInChunks(plan.prompt.tokens, isCancelled: isCancelled) }
+        let ranAhead = chunkedPrefill ? try prefillInChunks(plan.prompt.tokens, isCancelled: isCancelled)
+                                      : try prefillUnbroken(plan.prompt.tokens, isCancelled: isCancelled)
         let first = try generate(plan, input: input, answerBy: answerBy, isCancelled: isCancelled)
         var attempt = first
         var edit = input.mode == .docstring ? nil : attempt.edit(plan)
@@ -170,7 +173,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         let output = CompletionOutput(
             middle: middle, replacedCharactersAfterCursor: edit?.replacedCharactersAfterCursor,
             indentBelow: edit?.indentBelow, promptTokens: first.result?.stats.promptTokens ?? 0,
-            reusedPromptTokens: first.result?.stats.reusedTokens ?? 0,
+            reusedPromptTokens: max(0, (first.result?.stats.reusedTokens ?? 0) - ranAhead),
             generatedTokens: attempt.tokens.count, answeredEarly: attempt.answeredEarly && edit != nil)
         return (output, edit, early)
     }
@@ -415,12 +418,14 @@ extension EngineBackend {
 
     /// Brings the KV cache up to `prompt` 32 tokens at a time, releasing the engine between chunks; a
     /// request arriving meanwhile interrupts the running chunk within a layer, and the chunks finished
-    /// before stay cached.
-    private func prefillInChunks(_ prompt: [Int32], isCancelled: @escaping @Sendable () -> Bool) throws {
-        var end = try engineLock.withLock {
+    /// before stay cached. Returns the prompt tokens it ran.
+    @discardableResult
+    private func prefillInChunks(_ prompt: [Int32], isCancelled: @escaping @Sendable () -> Bool) throws -> Int {
+        let start = try engineLock.withLock {
             try Self.checkNotCancelled(isCancelled)
             return session.reuseCache(for: prompt)
         }
+        var end = start
         while end < prompt.count - 1 {
             if isCancelled() { throw CancellationError() }
             end = min(prompt.count - 1, end + 32)
@@ -431,7 +436,41 @@ extension EngineBackend {
                 throw CancellationError()
             }
         }
+        return end - start
     }
+
+    /// A request's long prompt runs in chunks of about `unbrokenChunkSeconds` that finish even when a
+    /// newer request supersedes this one (that one waits for the chunk, then goes on from it); the last
+    /// chunk's worth is left to `generate`, which a newer request interrupts within a layer. Interrupted
+    /// within a layer, a long prompt would leave the cache where it was: opening a file and typing, each
+    /// keystroke came before a prompt batch could finish, and no ghost text came for a whole line (0.5B,
+    /// a keystroke every 200 ms: none for 61 keystrokes, the last answer 9.7 s after the typing).
+    /// Returns the prompt tokens it ran.
+    private func prefillUnbroken(_ prompt: [Int32], isCancelled: @escaping @Sendable () -> Bool) throws -> Int {
+        let chunk = stateLock.withLock {
+            prefillRate.map { max(32, min(256, Int($0 * Self.unbrokenChunkSeconds) / 32 * 32)) } ?? 64
+        }
+        let start = try engineLock.withLock {
+            try Self.checkNotCancelled(isCancelled)
+            return session.reuseCache(for: prompt)
+        }
+        var end = start
+        while prompt.count - 1 - end > chunk {
+            if isCancelled() { throw CancellationError() }
+            let began = ContinuousClock.now
+            end += chunk
+            try engineLock.withLock {
+                try Self.checkNotCancelled(isCancelled)  // a newer request ran meanwhile: keep its cache
+                _ = try session.evaluate(Array(prompt[..<end]))
+            }
+            let rate = Double(chunk) / ((ContinuousClock.now - began) / .seconds(1))
+            stateLock.withLock { prefillRate = prefillRate.map { $0 * 0.7 + rate * 0.3 } ?? rate }
+        }
+        return end - start
+    }
+
+    /// How long a chunk of `prefillUnbroken` may hold the engine: a keystroke's wait at worst.
+    static let unbrokenChunkSeconds = 1.0
 
     /// Checked with the engine held, before anything that changes the KV cache: a precompute that
     /// waited for the engine while a newer request ran would otherwise cut that request's prompt out
