@@ -142,8 +142,11 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         let plan = plan(for: input)
         if isCancelled() { throw CancellationError() }  // a late precompute must not move the cut
         stateLock.withLock { windows[input.uri] = plan.prompt.window }
+        // Requests made while typing are the ones the next keystroke supersedes; one the user asked for
+        // (and docstrings) runs its prompt in whole batches, as the quality benchmarks measured it.
+        let typing = !input.invoked && input.mode != .docstring
         let ranAhead = chunkedPrefill ? try prefillInChunks(plan.prompt.tokens, isCancelled: isCancelled)
-                                      : try prefillUnbroken(plan.prompt.tokens, isCancelled: isCancelled)
+            : typing ? try prefillUnbroken(plan.prompt.tokens, isCancelled: isCancelled) : 0
         let first = try generate(plan, input: input, answerBy: answerBy, isCancelled: isCancelled)
         var attempt = first
         var edit = input.mode == .docstring ? nil : attempt.edit(plan)
@@ -439,7 +442,7 @@ extension EngineBackend {
         return end - start
     }
 
-    /// A request's long prompt runs in chunks of about `unbrokenChunkSeconds` that finish even when a
+    /// A typing request's long prompt runs in chunks of about `unbrokenChunkSeconds` that finish even when a
     /// newer request supersedes this one (that one waits for the chunk, then goes on from it); the last
     /// chunk's worth is left to `generate`, which a newer request interrupts within a layer. Interrupted
     /// within a layer, a long prompt would leave the cache where it was: opening a file and typing, each
