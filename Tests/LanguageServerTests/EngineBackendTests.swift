@@ -60,6 +60,9 @@ final class EngineBackendTests: XCTestCase {
     /// waits for the running one), so the next keystroke goes on from them: typing on after opening a
     /// file, ghost text then comes once the prompt has run, not only after a pause as long as all of it.
     func testSupersededRequestKeepsThePromptChunksItRan() async throws {
+        XCTAssertEqual(EngineBackend.unbrokenChunk(layerElements: 358_000_000), 128, "the 0.5B")
+        XCTAssertEqual(EngineBackend.unbrokenChunk(layerElements: 1_310_000_000), 32, "the 1.5B")
+        XCTAssertEqual(EngineBackend.unbrokenChunk(layerElements: 100_000_000), 256, "SmolLM2-135M: at most 256")
         let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
         let prefix = (1...4).map { Self.source.replacingOccurrences(of: "primes_below", with: "primes_\($0)") }
             .joined() + "        if is_prime"

@@ -31,8 +31,8 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     /// How long decoding takes per generated token, averaged over recent generations
     /// (`FirstAnswer.afterTokens`).
     private var tokenTime: Duration?
-    /// Prompt tokens per second of `prefillUnbroken`'s chunks, averaged over recent ones.
-    private var prefillRate: Double?
+    /// Tokens per chunk of `prefillUnbroken`.
+    private let unbrokenChunk: Int
     /// Counts requests; a precompute stops when it changes.
     private var requestCount = 0
     /// Requests that ran the model themselves (not answered from a precompute or typing-through).
@@ -67,6 +67,8 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             throw EngineBackendError("\(error)")
         }
         vocabulary = TokenizerVocabulary(model.tokenizer)
+        let classifier = model.weights.output
+        unbrokenChunk = Self.unbrokenChunk(layerElements: model.weights.matrixElementsPerToken - classifier.rows * classifier.cols)
         do {
             fimTokens = try FIMTokens.detect(in: vocabulary, model: (modelPath as NSString).lastPathComponent)
         } catch {
@@ -450,9 +452,7 @@ extension EngineBackend {
     /// a keystroke every 200 ms: none for 61 keystrokes, the last answer 9.7 s after the typing).
     /// Returns the prompt tokens it ran.
     private func prefillUnbroken(_ prompt: [Int32], isCancelled: @escaping @Sendable () -> Bool) throws -> Int {
-        let chunk = stateLock.withLock {
-            prefillRate.map { max(32, min(256, Int($0 * Self.unbrokenChunkSeconds) / 32 * 32)) } ?? 64
-        }
+        let chunk = unbrokenChunk
         let start = try engineLock.withLock {
             try Self.checkNotCancelled(isCancelled)
             return session.reuseCache(for: prompt)
@@ -460,20 +460,26 @@ extension EngineBackend {
         var end = start
         while prompt.count - 1 - end > chunk {
             if isCancelled() { throw CancellationError() }
-            let began = ContinuousClock.now
             end += chunk
             try engineLock.withLock {
                 try Self.checkNotCancelled(isCancelled)  // a newer request ran meanwhile: keep its cache
                 _ = try session.evaluate(Array(prompt[..<end]))
             }
-            let rate = Double(chunk) / ((ContinuousClock.now - began) / .seconds(1))
-            stateLock.withLock { prefillRate = prefillRate.map { $0 * 0.7 + rate * 0.3 } ?? rate }
         }
         return end - start
     }
 
-    /// How long a chunk of `prefillUnbroken` may hold the engine: a keystroke's wait at worst.
-    static let unbrokenChunkSeconds = 1.0
+    /// Tokens per chunk of `prefillUnbroken`: half a second to a second of prompt on 2 AVX2 cores
+    /// (prefill multiplies 60-95 billion weights a second here: 128 tokens for the 0.5B, 32 for the
+    /// 1.5B), a power of two from 32 to 256. Fixed per model, not measured: batch sizes change the
+    /// rounding of the cached keys and values, and completions should not depend on how busy the
+    /// machine was. `layerElements`: weight elements of the layers' matrices, per token.
+    static func unbrokenChunk(layerElements: Int) -> Int {
+        let tokens = 60e9 / Double(max(1, layerElements))
+        var chunk = 32
+        while chunk < 256, Double(chunk * 2) <= tokens { chunk *= 2 }
+        return chunk
+    }
 
     /// Checked with the engine held, before anything that changes the KV cache: a precompute that
     /// waited for the engine while a newer request ran would otherwise cut that request's prompt out
