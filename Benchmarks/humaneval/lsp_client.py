@@ -12,6 +12,7 @@ class LSPClient:
         self.next_id = 1
         self.inbox = queue.Queue()
         self.notifications = []
+        self.responses = {}  # responses that came while waiting for another id
         # Server→client requests by method: handler(params) -> result; others are answered null.
         self.server_request_handlers = {}
         self.reader = threading.Thread(target=self._read_loop, daemon=True)
@@ -51,9 +52,12 @@ class LSPClient:
 
     def wait(self, rid, timeout=120):
         while True:
-            msg = self.inbox.get(timeout=timeout)
+            msg = self.responses.pop(rid, None) or self.inbox.get(timeout=timeout)
             if msg is None:
                 raise RuntimeError("server closed its output")
+            if "id" in msg and "method" not in msg and msg["id"] != rid:
+                self.responses[msg["id"]] = msg  # answered out of order: kept for its own wait
+                continue
             if msg.get("id") == rid and "method" not in msg:
                 if "error" in msg:
                     raise RuntimeError(f"error from server: {msg['error']}")
