@@ -31,7 +31,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     /// How long decoding takes per generated token, averaged over recent generations
     /// (`FirstAnswer.afterTokens`).
     private var tokenTime: Duration?
-    /// Tokens per chunk of `prefillUnbroken`.
+    /// Tokens per unbroken chunk of a prompt run while typing (`prefill`).
     private let unbrokenChunk: Int
     /// Counts requests; a precompute stops when it changes.
     private var requestCount = 0
@@ -147,8 +147,8 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         // Requests made while typing are the ones the next keystroke supersedes; one the user asked for
         // (and docstrings) runs its prompt in whole batches, as the quality benchmarks measured it.
         let typing = !input.invoked && input.mode != .docstring
-        let ranAhead = chunkedPrefill ? try prefillInChunks(plan.prompt.tokens, isCancelled: isCancelled)
-            : typing ? try prefillUnbroken(plan.prompt.tokens, isCancelled: isCancelled) : 0
+        let ranAhead = chunkedPrefill ? try prefill(plan.prompt.tokens, chunk: 32, unbroken: false, isCancelled: isCancelled)
+            : typing ? try prefill(plan.prompt.tokens, chunk: unbrokenChunk, unbroken: true, isCancelled: isCancelled) : 0
         let first = try generate(plan, input: input, answerBy: answerBy, isCancelled: isCancelled)
         var attempt = first
         var edit = input.mode == .docstring ? nil : attempt.edit(plan)
@@ -402,7 +402,7 @@ extension EngineBackend {
             return session.tokensRunBetweenMoves(for: grown.prompt.tokens)
         }
         guard uninterruptible <= Self.longestIdleRunBetweenMoves else { return }
-        try prefillInChunks(grown.prompt.tokens, isCancelled: isCancelled)
+        try prefill(grown.prompt.tokens, chunk: 32, unbroken: false, isCancelled: isCancelled)
         if isCancelled() { return }
         stateLock.withLock { windows[input.uri] = grown.prompt.window }
     }
@@ -421,22 +421,34 @@ extension EngineBackend {
         stateLock.withLock { upcoming[uri]?.output.middle }
     }
 
-    /// Brings the KV cache up to `prompt` 32 tokens at a time, releasing the engine between chunks; a
-    /// request arriving meanwhile interrupts the running chunk within a layer, and the chunks finished
-    /// before stay cached. Returns the prompt tokens it ran.
+    /// Brings the KV cache up to `prompt` in chunks of `chunk` tokens, releasing the engine between
+    /// them, and returns the prompt tokens it ran; the chunks finished stay cached whatever happens next.
+    /// Interruptible (idle work: a precompute, window growth): a request arriving meanwhile interrupts
+    /// the running chunk within a layer. Unbroken (a request made while typing): a newer request that
+    /// supersedes this one waits for the running chunk and goes on from it, and the last chunk's worth
+    /// is left to `generate`, which such a request does interrupt within a layer. Interrupted within a
+    /// layer, a long prompt would leave the cache where it was: opening a file and typing, each keystroke
+    /// came before a prompt batch could finish, and no ghost text came for a whole line (0.5B, a keystroke
+    /// every 200 ms: none for 61 keystrokes, the last answer 9.7 s after the typing).
     @discardableResult
-    private func prefillInChunks(_ prompt: [Int32], isCancelled: @escaping @Sendable () -> Bool) throws -> Int {
+    private func prefill(_ prompt: [Int32], chunk: Int, unbroken: Bool,
+                         isCancelled: @escaping @Sendable () -> Bool) throws -> Int {
         let start = try engineLock.withLock {
             try Self.checkNotCancelled(isCancelled)
             return session.reuseCache(for: prompt)
         }
         var end = start
-        while end < prompt.count - 1 {
+        let last = prompt.count - 1 - (unbroken ? chunk : 0)
+        let interrupt: (() -> Bool)? = unbroken ? nil : { isCancelled() }
+        while end < last {
             if isCancelled() { throw CancellationError() }
-            end = min(prompt.count - 1, end + 32)
-            let chunk = Array(prompt[..<end])
+            end = min(prompt.count - 1, end + chunk)
+            let part = Array(prompt[..<end])
             do {
-                try engineLock.withLock { _ = try session.evaluate(chunk, interrupt: isCancelled) }
+                try engineLock.withLock {
+                    try Self.checkNotCancelled(isCancelled)  // a newer request ran meanwhile: keep its cache
+                    _ = try session.evaluate(part, interrupt: interrupt)
+                }
             } catch EngineError.interrupted {
                 throw CancellationError()
             }
@@ -444,32 +456,7 @@ extension EngineBackend {
         return end - start
     }
 
-    /// A typing request's long prompt runs in chunks of about `unbrokenChunkSeconds` that finish even when a
-    /// newer request supersedes this one (that one waits for the chunk, then goes on from it); the last
-    /// chunk's worth is left to `generate`, which a newer request interrupts within a layer. Interrupted
-    /// within a layer, a long prompt would leave the cache where it was: opening a file and typing, each
-    /// keystroke came before a prompt batch could finish, and no ghost text came for a whole line (0.5B,
-    /// a keystroke every 200 ms: none for 61 keystrokes, the last answer 9.7 s after the typing).
-    /// Returns the prompt tokens it ran.
-    private func prefillUnbroken(_ prompt: [Int32], isCancelled: @escaping @Sendable () -> Bool) throws -> Int {
-        let chunk = unbrokenChunk
-        let start = try engineLock.withLock {
-            try Self.checkNotCancelled(isCancelled)
-            return session.reuseCache(for: prompt)
-        }
-        var end = start
-        while prompt.count - 1 - end > chunk {
-            if isCancelled() { throw CancellationError() }
-            end += chunk
-            try engineLock.withLock {
-                try Self.checkNotCancelled(isCancelled)  // a newer request ran meanwhile: keep its cache
-                _ = try session.evaluate(Array(prompt[..<end]))
-            }
-        }
-        return end - start
-    }
-
-    /// Tokens per chunk of `prefillUnbroken`: half a second to a second of prompt on 2 AVX2 cores
+    /// Tokens per unbroken chunk (`prefill`): half a second to a second of prompt on 2 AVX2 cores
     /// (prefill multiplies 60-95 billion weights a second here: 128 tokens for the 0.5B, 32 for the
     /// 1.5B), a power of two from 32 to 256. Fixed per model, not measured: batch sizes change the
     /// rounding of the cached keys and values, and completions should not depend on how busy the
