@@ -283,20 +283,18 @@ public final class Session {
             stats.draftedTokens += draft.count
             cachedTokens.append(token)
             // Row r of the logits follows draft[..<r]: a guess holds where it is the greedy choice there.
-            let held = draft.indices.firstIndex { i in
-                Sampler.argmax(transformer.state.logits + (i - draft.startIndex) * vocab, count: vocab) != draft[i]
-            }.map { $0 - draft.startIndex } ?? draft.count
+            let held = zip(0..., draft).first { row, guess in
+                Sampler.argmax(transformer.state.logits + row * vocab, count: vocab) != guess
+            }?.0 ?? draft.count
             draftPolicy.record(matchLength: matchLength, drafted: draft.count, held: held)
-            var row = 0
             for guess in draft.prefix(held) {
-                row += 1
                 cachedTokens.append(guess)
                 stats.decodeTokens += 1
                 stats.acceptedDraftTokens += 1
                 guard accept(guess) else { break generation }
             }
-            if row > 0 {
-                transformer.state.logits.update(from: transformer.state.logits + row * vocab, count: vocab)
+            if held > 0 {
+                transformer.state.logits.update(from: transformer.state.logits + held * vocab, count: vocab)
             }
         }
         stats.generatedTokens = generated.count
