@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "infill",
             dependencies: [
-                "GGUF", "Tokenizer", "LlamaEngine", "Completion", "LanguageServer",
+                "GGUF", "Tokenizer", "LlamaEngine", "Completion", "LSPProtocol", "JSONRPC", "LanguageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -7,9 +7,9 @@ public protocol MessageSink: Sendable {
 }
 
 /// JSON-RPC over a pair of file descriptors (stdin/stdout for `infill lsp`). A reader thread
-/// decodes frames and hands each valid message to `handler` in arrival order; frames that cannot
-/// be decoded are logged and, where a request id can be found, answered with an error, and
-/// reading goes on. Writes are serialized by a lock so frames never interleave.
+/// decodes frames and hands each valid message to `handler` in arrival order; bytes that are no
+/// frame are logged once per run (sizes and offsets, never content) and skipped, frames that are
+/// no message are answered with an error, and reading goes on. Writes are serialized by a lock so frames never interleave.
 public final class StdioConnection: MessageSink, @unchecked Sendable {
     private let inputFD: Int32
     private let outputFD: Int32
@@ -83,18 +83,19 @@ public final class StdioConnection: MessageSink, @unchecked Sendable {
         }
     }
 
-    /// Parses one frame body; bad JSON or a bad shape is logged and answered when an id is known.
+    /// Parses one frame body. Bad JSON is answered with a Parse Error and a bad shape with an
+    /// Invalid Request, addressed to the message's id when it has a readable one, else to null
+    /// (JSON-RPC 2.0 §5.1): never to an id guessed from unparsed text, which may belong to another
+    /// request still running.
     public func deliver(_ body: [UInt8], handler: @Sendable (Message) -> Void) {
         do {
             handler(try Message(body: body))
         } catch {
-            let id = error.data.flatMap(RequestID.init(json:)) ?? salvageRequestID(body)
-            log("\(error.message) (request id \(id.map { "\($0)" } ?? "unknown"))")
-            if let id {
-                var answer = error
-                answer.data = nil
-                send(.errorResponse(id: id, error: answer))
-            }
+            let id = error.data.flatMap(RequestID.init(json:))
+            log("\(error.message) (a \(body.count)-byte message, request id \(id.map { "\($0)" } ?? "unknown"))")
+            var answer = error
+            answer.data = nil
+            send(.errorResponse(id: id, error: answer))
         }
     }
 }

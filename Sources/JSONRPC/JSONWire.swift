@@ -8,16 +8,44 @@ public struct JSONSyntaxError: Error, CustomStringConvertible, Equatable {
 }
 
 extension JSONValue {
+    /// The most values one message may hold (see `JSONPrescan`); no LSP message a client sends
+    /// comes near it.
+    public static let maxValues = 1 << 20
+
     /// Parses UTF-8 JSON text with jsoncpp.
     public init(parsing bytes: some Collection<UInt8>) throws(JSONSyntaxError) {
+        let array = bytes as? [UInt8] ?? Array(bytes)
+        var patched: [UInt8]?
+        let result: Result<JSONValue, JSONSyntaxError> = array.withUnsafeBufferPointer { buffer in
+            let scan = JSONPrescan(buffer)
+            guard scan.valueCount <= Self.maxValues else {
+                return .failure(JSONSyntaxError(message: "more than \(Self.maxValues) values in one message"))
+            }
+            if !scan.loneSurrogates.isEmpty {
+                var copy = Array(buffer)
+                for at in scan.loneSurrogates { copy.replaceSubrange(at..<(at + 6), with: JSONPrescan.replacement) }
+                patched = copy
+                return .success(.null)
+            }
+            return Self.parse(buffer)
+        }
+        if let patched {
+            self = try patched.withUnsafeBufferPointer { Self.parse($0) }.get()
+        } else {
+            self = try result.get()
+        }
+    }
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONSyntaxError> {
+        guard buffer.count > 0 else { return .failure(JSONSyntaxError(message: "empty message: no JSON value")) }
         var error = [CChar](repeating: 0, count: 512)
-        let tree = withCChars(Array(bytes)) { cjson_parse($0, $1, &error, 512) }
+        let tree = buffer.withMemoryRebound(to: CChar.self) { cjson_parse($0.baseAddress!, $0.count, &error, 512) }
         guard let tree else {
             let message = error.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            throw JSONSyntaxError(message: message.isEmpty ? "unparseable input" : message)
+            return .failure(JSONSyntaxError(message: message.isEmpty ? "unparseable input" : message))
         }
         defer { cjson_free(tree) }
-        self = JSONValue.convert(tree)
+        return .success(JSONValue.convert(tree))
     }
 
     private static func convert(_ node: OpaquePointer) -> JSONValue {

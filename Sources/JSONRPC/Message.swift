@@ -44,7 +44,9 @@ public enum Message: Sendable, Equatable {
             default: throw MessageShapeError(id: id, reason: "\"params\" of \(method) is neither an object nor an array")
             }
             if let rawID = o["id"], rawID != .null {
-                guard let id else { throw MessageShapeError(id: nil, reason: "\"id\" is neither a number nor a string") }
+                guard let id else {
+                    throw MessageShapeError(id: nil, reason: "\"id\" is neither a string nor an integer from -2^63 to 2^63-1")
+                }
                 self = .request(id: id, method: method, params: params)
             } else {
                 self = .notification(method: method, params: params)
@@ -83,21 +85,4 @@ public enum Message: Sendable, Equatable {
 public struct MessageShapeError: Error {
     public var id: RequestID?
     public var reason: String
-}
-
-/// Finds `"id": <number or string>` in text that failed to parse, so a ParseError can still be
-/// addressed to the request it belongs to. Best effort by design.
-public func salvageRequestID(_ body: [UInt8]) -> RequestID? {
-    let text = String(decoding: body, as: UTF8.self)
-    guard let key = text.range(of: "\"id\"") else { return nil }
-    var rest = text[key.upperBound...].drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-    guard rest.first == ":" else { return nil }
-    rest = rest.dropFirst().drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-    if rest.first == "\"" {
-        let inner = rest.dropFirst()
-        guard let end = inner.firstIndex(of: "\"") else { return nil }
-        return .string(String(inner[..<end]))
-    }
-    let digits = rest.prefix(while: { $0.isNumber || $0 == "-" })
-    return Int(digits).map(RequestID.number)
 }

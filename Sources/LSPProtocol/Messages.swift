@@ -63,6 +63,7 @@ public enum MessageRegistry {
         DidCloseTextDocumentNotification.self,
         // Sent by the server.
         LogMessageNotification.self,
+        ShowMessageNotification.self,
         ProgressNotification.self,
     ]
 }

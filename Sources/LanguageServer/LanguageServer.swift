@@ -19,6 +19,7 @@ public final class LanguageServer: Sendable {
     let loader: BackendLoader
     let onExit: @Sendable (Int32) -> Void
     let state: Locked<ServerState>
+    let requests = Locked(RequestTracker())
     let generation = GenerationQueue()
     let model = ModelHost()
     let outgoing = Locked<(next: Int, pending: [RequestID: CheckedContinuation<JSONValue, any Error>])>((1, [:]))
@@ -50,15 +51,9 @@ public final class LanguageServer: Sendable {
     public func receive(_ message: Message) {
         switch message {
         case .notification(CancelRequestNotification.method, let params):
+            // Not started yet (still queued behind other messages) is remembered for when it starts.
             if let id = params["id"].flatMap(RequestID.init(json:)) {
-                let flag: CancellationFlag? = state.withLock { s in
-                    if let flag = s.inFlight[id] { return flag }
-                    // Not started yet (still queued behind other messages), or already answered.
-                    s.earlyCancellations.append(id)
-                    if s.earlyCancellations.count > 64 { s.earlyCancellations.removeFirst() }
-                    return nil
-                }
-                flag?.cancel(.cancelledByClient)
+                requests.withLock { $0.cancel(id) }?.cancel(.cancelledByClient)
             }
         case .response(let id, let result):
             outgoing.withLock { $0.pending.removeValue(forKey: id) }?.resume(returning: result)
@@ -107,6 +102,9 @@ public final class LanguageServer: Sendable {
             notification = try JSONValueDecoder().decodeParams(type, method: method, from: params)
         } catch {
             log(error.message, type: 1)
+            if method == DidChangeTextDocumentNotification.method, let uri = params["textDocument"]?["uri"]?.stringValue {
+                lostStep(uri, because: "a textDocument/didChange for it could not be read (\(error.message))")
+            }
             return
         }
         switch notification {
@@ -120,6 +118,7 @@ public final class LanguageServer: Sendable {
             let d = n.textDocument
             state.withLock {
                 $0.documents[d.uri] = Document(uri: d.uri, languageId: d.languageId, version: d.version, text: d.text)
+                $0.outOfStep.remove(d.uri)
                 $0.touch(d.uri)
             }
         case let n as DidChangeTextDocumentNotification:
@@ -128,16 +127,19 @@ public final class LanguageServer: Sendable {
             if let text = n.text {
                 state.withLock { s in
                     s.documents[n.textDocument.uri]?.apply(.init(text: text), encoding: s.encoding)
+                    s.outOfStep.remove(n.textDocument.uri)
                 }
             }
         case let n as DidCloseTextDocumentNotification:
-            state.withLock {
-                $0.documents[n.textDocument.uri] = nil
-                $0.recency.removeAll { $0 == n.textDocument.uri }
-                $0.latestCompletion.removeValue(forKey: n.textDocument.uri)?.cancel(.superseded)
-            }
             let uri = n.textDocument.uri
+            state.withLock {
+                $0.documents[uri] = nil
+                $0.outOfStep.remove(uri)
+                $0.recency.removeAll { $0 == uri }
+            }
+            requests.withLock { $0.close(uri) }
             Task { await model.loaded?.forget(uri) }
+            MemoryRelease.afterClosing()
         default:
             break  // server-to-client notifications arriving here are ignored
         }
@@ -150,10 +152,28 @@ public final class LanguageServer: Sendable {
             for change in n.contentChanges { document.apply(change, encoding: s.encoding) }
             document.version = n.textDocument.version
             s.documents[uri] = document
+            if n.contentChanges.contains(where: { $0.range == nil }) { s.outOfStep.remove(uri) }
             s.touch(uri)
             return false
         }
         if missing { log("didChange for \(uri), which is not open; send didOpen first", type: 2) }
+    }
+
+    /// A change to `uri` was lost, so the server's copy may differ from the editor's: say so, and
+    /// answer no completion from it until a full-text change or a reopen heals it.
+    private func lostStep(_ uri: DocumentURI, because reason: String) {
+        let (known, firstTime): (Bool, Bool) = state.withLock { s in
+            guard s.documents[uri] != nil else { return (false, false) }
+            let first = !s.toldUserAboutLostStep
+            s.toldUserAboutLostStep = true
+            s.outOfStep.insert(uri)
+            return (true, first)
+        }
+        guard known else { return }
+        let message = "\(uri) may differ from the editor's copy: \(reason). No completions for it until it is reopened "
+            + "or its whole text is sent again."
+        log(message, type: 1)
+        if firstTime { sendNotification(ShowMessageNotification(type: 2, message: "infill: " + message)) }
     }
 
     private func changeConfiguration(_ settings: JSONValue?) {
@@ -193,27 +213,16 @@ public final class LanguageServer: Sendable {
             return reply(id, .failure(error))
         }
         if request is ShutdownRequest {
-            state.withLock { s in
-                s.phase = .shuttingDown
-                for flag in s.inFlight.values { flag.cancel(.cancelledByClient) }
-            }
+            state.withLock { $0.phase = .shuttingDown }
+            requests.withLock { $0.cancelAll() }
             return reply(id, .success(.null))
         }
 
         // Snapshot in arrival order; a completion supersedes the previous one for its document.
         let flag = CancellationFlag()
-        let snapshot: ServerState = state.withLock { s in
-            s.inFlight[id] = flag
-            if let early = s.earlyCancellations.firstIndex(of: id) {
-                s.earlyCancellations.remove(at: early)
-                flag.cancel(.cancelledByClient)
-            }
-            if let uri = Self.completionURI(request) {
-                s.latestCompletion[uri]?.cancel(.superseded)
-                s.latestCompletion[uri] = flag
-            }
-            return s
-        }
+        let completing = Self.completionURI(request)
+        let snapshot = state.current
+        requests.withLock { $0.start(id, flag: flag, completing: completing) }
         Task { [self] in
             let result: Result<JSONValue, ResponseError>
             do {
@@ -225,10 +234,7 @@ public final class LanguageServer: Sendable {
             } catch {
                 result = .failure(.requestFailed("\(method) failed: \(error)"))
             }
-            state.withLock { s in
-                s.inFlight[id] = nil
-                if let uri = Self.completionURI(request), s.latestCompletion[uri] === flag { s.latestCompletion[uri] = nil }
-            }
+            requests.withLock { $0.finish(id, flag: flag, completing: completing) }
             // A request the client cancelled and that produced nothing says so; a superseded one
             // answers null, which editors ignore quietly.
             if flag.cancellationReason == .cancelledByClient, case .success(.null) = result {
@@ -262,7 +268,7 @@ public final class LanguageServer: Sendable {
             return try encoder.encode(await executeCommand(r, flag: flag))
         case is StatusRequest:
             var stats = self.stats.current
-            stats.model = snapshot.configuration.modelPath()
+            stats.model = await model.loaded?.modelDescription ?? snapshot.configuration.modelPath()
             stats.modelState = await model.stateDescription
             return try encoder.encode(stats)
         default:
@@ -352,15 +358,17 @@ public final class LanguageServer: Sendable {
 
     // MARK: - Generation
 
-    /// Runs one generation for `input` with the model, one at a time; nil when cancelled,
-    /// superseded, the model is unavailable, or the document changed meanwhile.
-    func generate(_ input: CompletionInput, flag: CancellationFlag, timeLimitMs: Int) async throws -> CompletionOutput? {
+    /// Runs one generation with the model, one at a time; nil when cancelled, superseded, the
+    /// model is unavailable, or the document changed meanwhile. The input (copies of the
+    /// document's text) is made only once the engine is this request's: a queue of waiting
+    /// requests must not hold a copy each.
+    func generate(flag: CancellationFlag, timeLimitMs: Int, _ makeInput: () -> CompletionInput) async throws -> CompletionOutput? {
         if !state.withLock({ $0.modelLoadStarted }) { startModelLoad() }  // a client that skipped `initialized`
         guard let backend = await model.backend(flag) else { return nil }
         guard await generation.acquire(flag) else { return nil }
         defer { Task { await generation.release() } }
         if flag.isCancelled { return nil }
-        var input = input
+        var input = makeInput()
         let started = ContinuousClock.now
         input.deadline = started + .milliseconds(timeLimitMs)
         let output: CompletionOutput
@@ -411,35 +419,46 @@ public final class LanguageServer: Sendable {
         return document
     }
 
+    /// The document to complete in, or nil when it is out of step with the editor (`lostStep`):
+    /// an edit computed on the wrong text would damage the user's file.
+    private func documentInStep(_ uri: DocumentURI, in snapshot: ServerState) throws -> Document? {
+        let document = try document(uri, in: snapshot)
+        return snapshot.outOfStep.contains(uri) ? nil : document
+    }
+
     // MARK: - Features
 
     private func inlineCompletion(_ r: InlineCompletionRequest, snapshot: ServerState, flag: CancellationFlag) async throws
         -> InlineCompletionList?
     {
-        let document = try document(r.textDocument.uri, in: snapshot)
+        guard let document = try documentInStep(r.textDocument.uri, in: snapshot) else { return nil }
         let cursor = document.offset(of: r.position, encoding: snapshot.encoding)
-        var input = completionInput(.inline, document, cursor: cursor, snapshot, invoked: r.context.triggerKind == 1)
-        // Ghost text the editor asked for while the user types shows soon and grows; one the user
-        // asked for is finished first.
-        input.firstAnswer = input.invoked ? .whenFinished : snapshot.configuration.firstAnswer
-        guard let output = try await generate(input, flag: flag, timeLimitMs: snapshot.configuration.timeLimitMs),
-              !output.middle.allSatisfy(\.isWhitespace)
+        guard let output = try await generate(flag: flag, timeLimitMs: snapshot.configuration.timeLimitMs, {
+            var input = completionInput(.inline, document, cursor: cursor, snapshot, invoked: r.context.triggerKind == 1)
+            // Ghost text the editor asked for while the user types shows soon and grows; one the user
+            // asked for is finished first.
+            input.firstAnswer = input.invoked ? .whenFinished : snapshot.configuration.firstAnswer
+            return input
+        }), !output.middle.allSatisfy(\.isWhitespace)
         else { return nil }
-        return InlineCompletionList(items: [
-            InlineCompletionItems.item(output, document: document, cursor: cursor, encoding: snapshot.encoding)
-        ])
+        let item = InlineCompletionItems.item(output, document: document, cursor: cursor, encoding: snapshot.encoding)
+        guard inside(item.range.map { [$0] } ?? [], document, snapshot.encoding) else { return nil }
+        return InlineCompletionList(items: [item])
     }
 
     private func completion(_ r: CompletionRequest, snapshot: ServerState, flag: CancellationFlag) async throws
         -> CompletionList?
     {
-        let document = try document(r.textDocument.uri, in: snapshot)
+        guard let document = try documentInStep(r.textDocument.uri, in: snapshot) else {
+            return CompletionList(isIncomplete: true, items: [])
+        }
         let cursor = document.offset(of: r.position, encoding: snapshot.encoding)
-        let input = completionInput(.completion, document, cursor: cursor, snapshot, invoked: r.context?.triggerKind == 1)
-        guard let output = try await generate(input, flag: flag, timeLimitMs: snapshot.configuration.timeLimitMs),
-              !output.middle.allSatisfy(\.isWhitespace)
+        guard let output = try await generate(flag: flag, timeLimitMs: snapshot.configuration.timeLimitMs, {
+            completionInput(.completion, document, cursor: cursor, snapshot, invoked: r.context?.triggerKind == 1)
+        }), !output.middle.allSatisfy(\.isWhitespace)
         else { return CompletionList(isIncomplete: true, items: []) }
         let items = MenuCompletionItems.items(output, document: document, cursor: cursor, encoding: snapshot.encoding)
+            .filter { inside(([$0.textEdit].compactMap { $0 } + ($0.additionalTextEdits ?? [])).map(\.range), document, snapshot.encoding) }
         return CompletionList(isIncomplete: true, items: items)
     }
 
@@ -448,7 +467,7 @@ public final class LanguageServer: Sendable {
 
     private func codeActions(_ r: CodeActionRequest, snapshot: ServerState) throws -> [CodeAction]? {
         if let only = r.context.only, !only.contains(where: { Self.docstringActionKind.hasPrefix($0) }) { return [] }
-        let document = try document(r.textDocument.uri, in: snapshot)
+        guard let document = try documentInStep(r.textDocument.uri, in: snapshot) else { return [] }
         let lines = (0..<document.lineCount).map(document.lineText)
         guard let site = Docstrings.locate(lines: lines, cursorLine: r.range.start.line, languageId: document.languageId)
         else { return [] }
@@ -488,11 +507,13 @@ public final class LanguageServer: Sendable {
         guard let arguments = r.arguments?.first, let uri = arguments["uri"]?.stringValue else {
             throw ResponseError.invalidParams("\(r.command) needs one argument {uri, line, lines, indentation}")
         }
-        let document = try document(uri, in: state.withLock { $0 })
+        let snapshot = state.current
+        guard let document = try documentInStep(uri, in: snapshot) else { return nil }
         guard let edits = try IndentBelowEdits.edits(forCommand: arguments, in: document) else {
             log("\(r.command): the lines below the completion changed; left as they are", type: 3)
             return nil
         }
+        guard inside(edits.map(\.range), document, snapshot.encoding) else { return nil }
         let result = try await sendRequest(ApplyEditRequest(label: IndentBelowEdits.title, edit: WorkspaceEdit(changes: [uri: edits])))
         if !result.applied { log("client did not apply the indentation: \(result.failureReason ?? "no reason given")", type: 2) }
         return nil
@@ -505,21 +526,34 @@ public final class LanguageServer: Sendable {
             throw ResponseError.invalidParams("code action data must be {uri, line}")
         }
         let snapshot = state.withLock { $0 }
-        let document = try document(uri, in: snapshot)
+        guard let document = try documentInStep(uri, in: snapshot) else { return nil }
         let lines = (0..<document.lineCount).map(document.lineText)
         guard let site = Docstrings.locate(lines: lines, cursorLine: line, languageId: document.languageId) else { return nil }
-        let (prefix, suffix, stop) = Docstrings.prompt(document: document, site: site)
-        var input = completionInput(.docstring, document, cursor: 0, snapshot)
-        input.prefix = prefix
-        input.suffix = suffix
-        input.stop = stop
-        input.maxNewTokens = snapshot.configuration.docstringMaxNewTokens
-        input.multiline = .always
         let limit = max(snapshot.configuration.timeLimitMs, 10_000)
-        guard let output = try await generate(input, flag: flag, timeLimitMs: limit),
-              let edit = Docstrings.edit(middle: output.middle, site: site, lineEnding: document.lineEnding)
+        guard let output = try await generate(flag: flag, timeLimitMs: limit, {
+            let (prefix, suffix, stop) = Docstrings.prompt(document: document, site: site)
+            var input = completionInput(.docstring, document, cursor: 0, snapshot)
+            input.prefix = prefix
+            input.suffix = suffix
+            input.stop = stop
+            input.maxNewTokens = snapshot.configuration.docstringMaxNewTokens
+            input.multiline = .always
+            return input
+        }),
+              let edit = Docstrings.edit(middle: output.middle, site: site, document: document, encoding: snapshot.encoding),
+              inside([edit.range], document, snapshot.encoding)
         else { return nil }
         return WorkspaceEdit(changes: [uri: [edit]])
+    }
+
+    /// The one check of every edit the server sends: it must lie inside the document it edits.
+    /// One that does not is a bug here; it is logged and not sent.
+    private func inside(_ ranges: [Range], _ document: Document, _ encoding: PositionEncodingKind) -> Bool {
+        guard let outside = ranges.first(where: { !document.contains($0, encoding: encoding) }) else { return true }
+        log("internal error: an edit at \(outside.start.line):\(outside.start.character)-"
+            + "\(outside.end.line):\(outside.end.character) reaches past the end of \(document.uri) "
+            + "(\(document.lineCount) lines); not sent", type: 1)
+        return false
     }
 
     // MARK: - Talking to the client

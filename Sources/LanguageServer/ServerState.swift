@@ -12,12 +12,11 @@ struct ServerState: Sendable {
     var documents: [DocumentURI: Document] = [:]
     /// Most recently edited or opened first.
     var recency: [DocumentURI] = []
-    /// Running requests that can be cancelled, by id.
-    var inFlight: [RequestID: CancellationFlag] = [:]
-    /// `$/cancelRequest`s that overtook their request (they skip the queue); applied when it comes.
-    var earlyCancellations: [RequestID] = []
-    /// The newest completion request per document: a newer one supersedes it.
-    var latestCompletion: [DocumentURI: CancellationFlag] = [:]
+    /// Documents whose text may differ from the editor's: a change to them could not be applied.
+    /// No completion is answered from them until a full-text change or a reopen heals them.
+    var outOfStep: Set<DocumentURI> = []
+    /// `window/showMessage` about a lost change goes out once a session; the log has each.
+    var toldUserAboutLostStep = false
     var trace = "off"
     var progressCounter = 0
     var modelLoadStarted = false

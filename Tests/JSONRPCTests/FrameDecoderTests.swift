@@ -48,16 +48,14 @@ final class FrameDecoderTests: XCTestCase {
         XCTAssertEqual(run(Array("Content-Length: 2\n\n{}".utf8), chunk: 1), ["{}"], "bare LF accepted")
     }
 
-    func testMalformedHeaderIsReportedAndSkipped() {
+    func testMalformedHeaderIsReportedOnceAndSkipped() {
         let bytes = Array("garbage\r\n\r\n".utf8) + Array("Content-Length: abc\r\n\r\n".utf8)
             + Array("X-Other: 1\r\n\r\n".utf8) + stream(["{}"])
         for chunk in [1, 1000] {
             let out = run(bytes, chunk: chunk)
-            XCTAssertEqual(out.count, 4, "\(out)")
-            XCTAssertTrue(out[0].hasPrefix("error: malformed message header"), out[0])
-            XCTAssertTrue(out[1].contains("Content-Length is not"), out[1])
-            XCTAssertTrue(out[2].contains("no Content-Length"), out[2])
-            XCTAssertEqual(out[3], "{}")
+            XCTAssertEqual(out.count, 2, "\(out)")
+            XCTAssertTrue(out[0].hasPrefix("error: bytes at stream offset 0 are not a message header"), out[0])
+            XCTAssertEqual(out[1], "{}")
         }
     }
 
@@ -66,21 +64,61 @@ final class FrameDecoderTests: XCTestCase {
         let bytes = stream(["{}", big, "[1]"])
         for chunk in [1, 100, 100_000] {
             let out = run(bytes, chunk: chunk, decoder: FrameDecoder(maxContentLength: 1000))
-            XCTAssertEqual(out, ["{}", "error: message of 5000 bytes is over the 1000-byte limit (maxMessageBytes); skipped it", "[1]"])
+            XCTAssertEqual(out, ["{}", "error: message of 5000 bytes at stream offset 47 is over the 1000-byte limit (maxMessageBytes); skipped it", "[1]"])
         }
         // A claimed length of 2^62 must not allocate: it is skipped as bytes come.
         var decoder = FrameDecoder(maxContentLength: 1000)
         var buffer = ByteBuffer(Array("Content-Length: 4611686018427387904\r\n\r\nabc".utf8))
         XCTAssertThrowsError(try decoder.decode(buffer: &buffer))
         XCTAssertNil(try decoder.decode(buffer: &buffer))
-        XCTAssertEqual(buffer.readableBytes, 0)
+        XCTAssertLessThanOrEqual(buffer.readableBytes, 1, "only what may start a header is kept")
     }
 
-    func testEndlessHeaderIsCut() {
-        let junk = Array(repeating: UInt8(ascii: "a"), count: 20_000)
-        let out = run(junk + Array("\r\n\r\n".utf8) + stream(["{}"]), chunk: 4096, decoder: FrameDecoder(maxHeaderLength: 8192))
-        XCTAssertTrue(out.first?.contains("no blank line") ?? false, "\(out)")
-        XCTAssertEqual(out.last, "{}")
+    /// Every class of framing error the fuzzer found, each followed by valid frames that must all
+    /// come out, whatever the read sizes.
+    func testResynchronisesAfterEveryKindOfBadFrame() {
+        let good = [#"{"jsonrpc":"2.0","id":1,"method":"a"}"#, #"{"jsonrpc":"2.0","id":2,"method":"b"}"#]
+        let body = Array(good[0].utf8)
+        let bad: [(String, [UInt8])] = [
+            ("length one too large", Array("Content-Length: \(body.count + 1)\r\n\r\n".utf8) + body),
+            ("length far too large", Array("Content-Length: \(body.count + 500)\r\n\r\n".utf8) + body),
+            ("length one too small", Array("Content-Length: \(body.count - 1)\r\n\r\n".utf8) + body),
+            ("negative length", Array("Content-Length: -1\r\n\r\n".utf8) + body),
+            ("length not a number", Array("Content-Length: abc\r\n\r\n".utf8) + body),
+            ("length too many digits", Array("Content-Length: 99999999999999999999999\r\n\r\n".utf8) + body),
+            ("header line without a colon", Array("Content-Length 5\r\n\r\n".utf8) + body),
+            ("NUL before the header", [0] + frame(body)),
+            ("BOM before the header", [0xEF, 0xBB, 0xBF] + frame(body)),
+            ("garbage before the header", Array("hello world\n".utf8) + frame(body)),
+            ("header longer than one read", Array("X-Padding: \(String(repeating: "p", count: 70_000))\r\n".utf8) + frame(body)),
+            ("body without a header", body),
+            ("binary noise", (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 97 &+ 13) }),
+        ]
+        for (name, prefix) in bad {
+            for chunk in [1, 7, 64, 1 << 16, 1 << 20] {
+                let out = run(prefix + stream(good), chunk: chunk, decoder: FrameDecoder(maxHeaderLength: 8192))
+                let frames = out.filter { !$0.hasPrefix("error: ") }
+                XCTAssertEqual(Array(frames.suffix(2)), good, "\(name), chunks of \(chunk): \(out)")
+                XCTAssertLessThanOrEqual(out.filter { $0.hasPrefix("error: ") }.count, 2, "\(name): logged once or twice, \(out)")
+            }
+        }
+    }
+
+    /// A length that was too large takes the bytes before the next header as the message, so a
+    /// request framed one byte long is still answered.
+    func testBodyCutAtTheNextHeaderIsDelivered() {
+        let body = #"{"jsonrpc":"2.0","id":7,"method":"a"}"#
+        let bytes = Array("Content-Length: \(body.utf8.count + 1)\r\n\r\n\(body)".utf8) + stream(["{}"])
+        let out = run(bytes, chunk: 1 << 16)
+        XCTAssertEqual(out.count, 3, "\(out)")
+        XCTAssertTrue(out[0].contains("declared Content-Length \(body.utf8.count + 1)"), out[0])
+        XCTAssertEqual(Array(out.dropFirst()), [body, "{}"])
+    }
+
+    func testErrorsNeverEchoClientBytes() {
+        let secret = "my-secret-document-text"
+        let out = run(Array("\(secret)\r\n\r\nContent-Length: \(secret)\r\n\r\n".utf8) + stream(["{}"]), chunk: 5)
+        for line in out where line.hasPrefix("error: ") { XCTAssertFalse(line.contains("secret"), line) }
     }
 
     func testEmptyBody() {

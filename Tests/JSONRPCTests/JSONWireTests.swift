@@ -23,6 +23,23 @@ final class JSONWireTests: XCTestCase {
         XCTAssertEqual(try JSONValue(parsing: Array(#"["\ud83d\ude00", "\u00e9"]"#.utf8)), ["😀", "é"])
     }
 
+    /// A lone surrogate escape (an editor's buffer cut inside an emoji) would make jsoncpp refuse
+    /// the whole message; it reads as U+FFFD, one UTF-16 unit like the surrogate it stands for.
+    func testLoneSurrogatesBecomeReplacementCharacters() throws {
+        XCTAssertEqual(try JSONValue(parsing: Array(#"["a\ud83db", "\ude00", "\ud83d\u0041", "\\ud83d"]"#.utf8)),
+                       ["a\u{FFFD}b", "\u{FFFD}", "\u{FFFD}A", "\\ud83d"])
+    }
+
+    /// `[0,0,0,…]` is refused before jsoncpp builds a tree 20 times its size.
+    func testMessagesWithTooManyValuesAreRefused() {
+        let zeros = "[" + String(repeating: "0,", count: JSONValue.maxValues) + "0]"
+        XCTAssertThrowsError(try JSONValue(parsing: Array(zeros.utf8))) { error in
+            XCTAssertTrue("\(error)".contains("values"), "\(error)")
+        }
+        let text = #"{"text":""# + String(repeating: "0,", count: JSONValue.maxValues) + #""}"#
+        XCTAssertNoThrow(try JSONValue(parsing: Array(text.utf8)), "commas inside a string are not values")
+    }
+
     func testIntegersStayIntegers() throws {
         XCTAssertEqual(try JSONValue(parsing: Array("[1, -1, 1.0, 1e2, 9223372036854775807]".utf8)),
                        [.int(1), .int(-1), .double(1), .double(100), .int(Int.max)])

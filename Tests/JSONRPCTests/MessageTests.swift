@@ -26,14 +26,25 @@ final class MessageTests: XCTestCase {
         for m in messages { XCTAssertEqual(try Message(body: m.body), m) }
     }
 
-    func testBadJSONIsParseErrorAndIDCanBeSalvaged() {
+    func testBadJSONIsParseError() {
         let body = Array(#"{"jsonrpc":"2.0","id": 17,"method":"x","params":{"#.utf8)
         XCTAssertThrowsError(try Message(body: body)) { error in
             XCTAssertEqual((error as? ResponseError)?.code, ResponseError.parseErrorCode)
+            XCTAssertNil((error as? ResponseError)?.data, "no id is guessed from text that did not parse")
         }
-        XCTAssertEqual(salvageRequestID(body), .number(17))
-        XCTAssertEqual(salvageRequestID(Array(#"{"id" : "abc", "#.utf8)), .string("abc"))
-        XCTAssertNil(salvageRequestID(Array("{".utf8)))
+    }
+
+    /// JSON-RPC allows any number as an id; one that Int cannot hold exactly is no id: Invalid
+    /// Request, addressed to null, never trapping and never rounded onto another request's id.
+    func testIDsIntCannotHoldAreInvalidRequests() {
+        for id in ["1e300", "9223372036854775808", "-9.3e18", "10.5", "1e19"] {
+            XCTAssertThrowsError(try parse(#"{"jsonrpc":"2.0","id":\#(id),"method":"infill/status"}"#), id) { error in
+                XCTAssertEqual((error as? ResponseError)?.code, ResponseError.invalidRequestCode, id)
+                XCTAssertNil((error as? ResponseError)?.data, id)
+            }
+        }
+        XCTAssertEqual(try parse(#"{"id":-9223372036854775808,"method":"m"}"#), .request(id: .number(Int.min), method: "m", params: .null))
+        XCTAssertEqual(try parse(#"{"id":1e3,"method":"m"}"#), .request(id: .number(1000), method: "m", params: .null))
     }
 
     func testBadShapeIsInvalidRequestWithID() {

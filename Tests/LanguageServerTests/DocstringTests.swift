@@ -13,7 +13,7 @@ final class DocstringTests: XCTestCase {
         guard let site = Docstrings.locate(lines: lines, cursorLine: positions["1️⃣"]!.line, languageId: language) else { return nil }
         let (prefix, suffix, _) = Docstrings.prompt(document: document, site: site)
         XCTAssertEqual(prefix.count + suffix.count > text.count, true)
-        guard let edit = Docstrings.edit(middle: middle, site: site, lineEnding: document.lineEnding) else { return nil }
+        guard let edit = Docstrings.edit(middle: middle, site: site, document: document, encoding: .utf16) else { return nil }
         var edited = document
         edited.apply(.init(range: edit.range, text: edit.newText), encoding: .utf16)
         return edited.text

@@ -37,7 +37,9 @@ public enum RequestID: Hashable, Sendable, Codable, CustomStringConvertible {
     public init?(json: JSONValue) {
         switch json {
         case .int(let n): self = .number(n)
-        case .double(let d) where d.rounded() == d: self = .number(Int(d))
+        // A number Int cannot hold exactly (1e300, 2^63, 10.5) is not an id this server can
+        // echo back unchanged, so it is no id at all: the message is an Invalid Request.
+        case .double(let d): guard let n = Int(exactly: d) else { return nil }; self = .number(n)
         case .string(let s): self = .string(s)
         default: return nil
         }

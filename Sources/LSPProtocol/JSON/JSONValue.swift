@@ -23,7 +23,7 @@ public enum JSONValue: Hashable, Sendable {
     public var intValue: Int? {
         switch self {
         case .int(let i): return i
-        case .double(let d) where d.rounded() == d && abs(d) < 9.0e18: return Int(d)
+        case .double(let d): return Int(exactly: d)
         default: return nil
         }
     }

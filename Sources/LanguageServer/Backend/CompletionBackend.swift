@@ -13,10 +13,13 @@ public protocol CompletionBackend: Sendable {
         -> CompletionOutput
     /// The document was closed: drop what the backend keeps for it.
     func forget(_ uri: DocumentURI)
+    /// What answers, for `infill/status`, when it is not the configured model file.
+    var modelDescription: String? { get }
 }
 
 extension CompletionBackend {
     public func forget(_ uri: DocumentURI) {}
+    public var modelDescription: String? { nil }
 }
 
 public struct CompletionInput: Sendable, Equatable {

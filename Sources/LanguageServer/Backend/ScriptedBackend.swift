@@ -47,7 +47,10 @@ public final class ScriptedBackend: CompletionBackend, @unchecked Sendable {
                                 generatedTokens: 1)
     }
 
-    /// Inputs seen so far, in call order.
+    public var modelDescription: String? { "scripted backend (no model loaded)" }
+
+    /// Inputs seen so far, in call order (the last `recordedCallLimit`: a long session must not grow).
+    public static let recordedCallLimit = 1000
     public var calls: [CompletionInput] { state.lock.withLock { state.calls } }
 
     /// While held, `complete` blocks (polling `isCancelled`) until `release()` or cancellation.
@@ -61,6 +64,7 @@ public final class ScriptedBackend: CompletionBackend, @unchecked Sendable {
     {
         state.lock.withLock {
             state.calls.append(input)
+            if state.calls.count > Self.recordedCallLimit { state.calls.removeFirst(state.calls.count / 2) }
             state.running += 1
             state.maxRunning = max(state.maxRunning, state.running)
         }

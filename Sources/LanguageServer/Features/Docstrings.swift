@@ -112,8 +112,15 @@ public enum Docstrings {
         }
     }
 
-    /// The edit inserting the docstring made from the model's `middle`; nil when it is empty.
-    public static func edit(middle: String, site: DocstringSite, lineEnding eol: String) -> TextEdit? {
+    /// The edit inserting the docstring made from the model's `middle` into `document`; nil when
+    /// it is empty.
+    public static func edit(middle: String, site: DocstringSite, document: Document, encoding: PositionEncodingKind) -> TextEdit? {
+        guard let text = text(middle: middle, site: site, lineEnding: document.lineEnding) else { return nil }
+        return document.lineInsertion(text, atLine: site.insertLine, encoding: encoding)
+    }
+
+    /// The docstring's lines made from the model's `middle`, each ending in a line break.
+    static func text(middle: String, site: DocstringSite, lineEnding eol: String) -> String? {
         var text = middle
         let closer: String?
         switch site.style {
@@ -171,7 +178,7 @@ public enum Docstrings {
             parts.append(i + " */")
             newText = parts.joined(separator: eol) + eol
         }
-        return TextEdit(range: Range(Position(line: site.insertLine, character: 0)), newText: newText)
+        return newText
     }
 
     // MARK: - Recognizing function declarations

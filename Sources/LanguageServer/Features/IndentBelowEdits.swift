@@ -44,7 +44,8 @@ enum IndentBelowEdits {
               case .array(let values)? = arguments["lines"]
         else { throw ResponseError.invalidParams("\(command) needs {uri, line, lines, indentation}") }
         let lines = values.compactMap(\.stringValue)
-        guard line >= 0, line + lines.count <= document.lineCount,
+        // `line` is the client's number: compare without adding to it (Int.max + 1 traps).
+        guard line >= 0, lines.count <= document.lineCount, line <= document.lineCount - lines.count,
               lines.indices.allSatisfy({ document.lineText(line + $0) == lines[$0] })
         else { return nil }
         return textEdits(IndentBelow(firstLine: 0, lines: lines, indentation: indentation), firstLine: line)

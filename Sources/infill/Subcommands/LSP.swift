@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import JSONRPC
 import LanguageServer
+import LSPProtocol
 
 /// `infill lsp`: the language server on stdin/stdout. Thin: flags become a `ServerConfiguration`
-/// and the server does the rest. Every option is documented in docs/configuration.md.
+/// and the server does the rest. Every option comes from `Settings.all`.
 struct LSP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lsp",
@@ -12,67 +13,63 @@ struct LSP: AsyncParsableCommand {
         discussion: "Editors start this. Settings in initializationOptions or workspace/didChangeConfiguration override these flags; see docs/configuration.md."
     )
 
-    @Option(help: "Pinned model name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b, smollm2-135m) or a GGUF path.")
-    var model: String = ServerConfiguration.defaultModel
-
-    @Option(help: "Engine threads (default: all cores).")
-    var threads: Int?
-
-    @Option(help: "Tokens generated at most per completion.")
-    var maxNewTokens: Int?
-
-    @Option(help: "Time limit per request in milliseconds; generation then ends at a line boundary.")
-    var timeLimitMs: Int?
-
-    @Option(help: "Automatic inline completions answer after this many milliseconds with the words written so far; the rest follows as the user types (0: off; auto: as long as \(ServerConfiguration.autoFirstAnswerTokens) tokens take).")
-    var firstAnswerMs: String?
-
-    @Option(help: "Multi-line completions: auto, always or never.")
-    var multiline: String?
-
-    @Option(help: "Prompt token budget (prefix, suffix and other open files).")
-    var contextTokens: Int?
-
-    @Option(help: ArgumentHelp(ModelOptions.draftTokensHelp))
-    var draftTokens: Int?
-
-    @Option(help: "Largest accepted message in bytes; larger ones are skipped with an error.")
-    var maxMessageBytes: Int?
+    // One option per entry of `Settings.all`, named, documented and validated by it.
+    @Option(help: help("model")) var model: String?
+    @Option(help: help("threads")) var threads: String?
+    @Option(help: help("maxNewTokens")) var maxNewTokens: String?
+    @Option(help: help("docstringMaxNewTokens")) var docstringMaxNewTokens: String?
+    @Option(help: help("timeLimitMs")) var timeLimitMs: String?
+    @Option(help: help("firstAnswerMs")) var firstAnswerMs: String?
+    @Option(help: help("multiline")) var multiline: String?
+    @Option(help: help("contextTokens")) var contextTokens: String?
+    @Option(help: help("extraContext")) var extraContext: String?
+    @Option(help: help("precompute")) var precompute: String?
+    @Option(help: help("draftTokens")) var draftTokens: String?
+    @Option(help: help("maxMessageBytes")) var maxMessageBytes: String?
 
     @Flag(help: .hidden)
     var scriptedBackend = false
 
-    func validate() throws {
-        if let multiline, MultilinePolicy(rawValue: multiline) == nil {
-            throw ValidationError("--multiline must be auto, always or never, not \(multiline)")
-        }
-        for (name, value) in [("--threads", threads), ("--max-new-tokens", maxNewTokens), ("--time-limit-ms", timeLimitMs),
-                              ("--context-tokens", contextTokens), ("--max-message-bytes", maxMessageBytes)] {
-            if let value, value < 1 { throw ValidationError("\(name) must be at least 1, not \(value)") }
-        }
-        if let firstAnswerMs, firstAnswerMs != "auto", (Int(firstAnswerMs) ?? -1) < 0 {
-            throw ValidationError("--first-answer-ms must be auto or a number of milliseconds (0: off), not \(firstAnswerMs)")
-        }
-        try ModelOptions.validateDraftTokens(draftTokens)
+    @Flag(help: ArgumentHelp("Print the settings table of docs/configuration.md and exit.", visibility: .hidden))
+    var settingsTable = false
+
+    @Flag(help: "On a crash, print the Swift runtime's backtrace (source paths, registers) to stderr.")
+    var debugBacktrace = false
+
+    private var flagValues: [(key: String, text: String?)] {
+        [("model", model), ("threads", threads), ("maxNewTokens", maxNewTokens),
+         ("docstringMaxNewTokens", docstringMaxNewTokens), ("timeLimitMs", timeLimitMs),
+         ("firstAnswerMs", firstAnswerMs), ("multiline", multiline), ("contextTokens", contextTokens),
+         ("extraContext", extraContext), ("precompute", precompute), ("draftTokens", draftTokens),
+         ("maxMessageBytes", maxMessageBytes)]
     }
 
-    var serverConfiguration: ServerConfiguration {
+    private static func help(_ key: String) -> ArgumentHelp {
+        ArgumentHelp(Settings.named(key)?.help ?? "")
+    }
+
+    func validate() throws { _ = try serverConfiguration() }
+
+    func serverConfiguration() throws -> ServerConfiguration {
         var c = ServerConfiguration()
-        c.model = model
-        if let threads { c.threads = threads }
-        if let maxNewTokens { c.maxNewTokens = maxNewTokens }
-        if let timeLimitMs { c.timeLimitMs = timeLimitMs }
-        if let firstAnswerMs { c.firstAnswerMs = Int(firstAnswerMs) }  // "auto": nil
-        if let multiline, let policy = MultilinePolicy(rawValue: multiline) { c.multiline = policy }
-        if let contextTokens { c.contextTokens = contextTokens }
-        if let maxMessageBytes { c.maxMessageBytes = maxMessageBytes }
-        if let draftTokens { c.draftTokens = draftTokens }
+        for (key, text) in flagValues {
+            guard let text, let setting = Settings.named(key) else { continue }
+            let value: JSONValue = Int(text).map(JSONValue.int) ?? Bool(text).map(JSONValue.bool) ?? .string(text)
+            if setting.apply(value, to: &c) != nil {
+                throw ValidationError("\(setting.flag) must be \(setting.valueDescription), not \(text)")
+            }
+        }
         return c
     }
 
     func run() async throws {
+        if settingsTable {
+            print(Settings.markdownTable, terminator: "")
+            return
+        }
+        CrashReports.quiet(unless: debugBacktrace)
         let frames = StdioConnection.takeOverStdout()
-        let configuration = serverConfiguration
+        let configuration = try serverConfiguration()
         let log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("infill: \($0)\n".utf8)) }
         let connection = StdioConnection(inputFD: STDIN_FILENO, outputFD: frames,
                                          maxMessageBytes: configuration.maxMessageBytes, log: log)
