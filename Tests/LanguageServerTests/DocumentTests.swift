@@ -51,7 +51,7 @@ final class DocumentTests: XCTestCase {
             var rng = SplitMix64(seed: 0x5eed + UInt64(encoding.rawValue.count))
             var model = ReferenceText(scalars: Array("start 😀\r\nsecond 世界\nthird".unicodeScalars))
             var doc = Document(uri: "u", languageId: "x", version: 0, text: model.string)
-            for step in 0..<3000 {
+            for step in 0..<(3000 * ProtocolFuzzTests.scale) {
                 let change: TextDocumentContentChangeEvent
                 let insert = (0..<Int(rng.next() % 4)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
                 if step % 500 == 499 {
@@ -60,6 +60,11 @@ final class DocumentTests: XCTestCase {
                     // Positions sometimes out of range, to exercise clamping.
                     let lines = model.lineCount
                     func randomPosition() -> Position {
+                        // Now and then a position a hostile client sends.
+                        if rng.next() % 50 == 0 {
+                            let wild = [Int.max, Int.min, -1, 1 << 40]
+                            return Position(line: wild[Int(rng.next() % 4)], character: wild[Int(rng.next() % 4)])
+                        }
                         let line = Int(rng.next() % UInt64(lines + 1))
                         let width = line < lines ? model.width(line: line, encoding) : 0
                         return Position(line: line, character: Int(rng.next() % UInt64(width + 3)))
@@ -118,6 +123,7 @@ struct ReferenceText {
 
     func index(_ p: Position, _ e: PositionEncodingKind) -> Int {
         let lines = self.lines
+        if p.line < 0 { return 0 }
         if p.line >= lines.count { return scalars.count }
         var remaining = p.character
         for i in lines[p.line] {
