@@ -42,7 +42,12 @@ public final class LanguageServer: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: Message.self)
         self.inbox = continuation
         Task { [self] in
-            for await message in stream { await process(message) }
+            for await message in stream {
+                await process(message)
+                // Let the request just started run before the next one starts: a client that
+                // pipelines thousands must not make thousands of tasks wait at once.
+                await Task.yield()
+            }
         }
     }
 
