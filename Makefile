@@ -10,12 +10,15 @@ BIN := .build/release/infill
 deps:
 	scripts/install-deps
 
+# scripts/record-commit first, so that `infill --version` names the commit being built.
 build: deps
+	scripts/record-commit
 	swift build $(SWIFT_FLAGS)
 
 # Main job: default model, a real one-shot completion on an example file, then editor set-up hints.
 run: deps
 	scripts/fetch-models qwen2.5-coder-1.5b >/dev/null
+	scripts/record-commit
 	swift build $(SWIFT_FLAGS)
 	scripts/demo
 
@@ -23,6 +26,8 @@ run: deps
 test: deps
 	scripts/fetch-models qwen2.5-coder-0.5b smollm2-135m qwen2.5-coder-1.5b >/dev/null
 	scripts/fetch-test-data >/dev/null
+	scripts/record-commit
 	swift build $(SWIFT_FLAGS) --build-tests
 	swift test $(SWIFT_FLAGS) --skip-build
 	scripts/test-e2e
+
