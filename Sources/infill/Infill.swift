@@ -7,6 +7,6 @@ struct Infill: AsyncParsableCommand {
         commandName: "infill",
         abstract: "Code-completion language server with an in-process CPU Llama engine.",
         version: InfillVersion.description,
-        subcommands: [LSP.self, Complete.self, Generate.self, Bench.self, ModelInfo.self, TokenizerBench.self, FIMBatch.self]
+        subcommands: [LSP.self, Complete.self, Generate.self, Bench.self, ModelInfo.self, Tokenize.self, TokenizerBench.self, FIMBatch.self]
     )
 }
