@@ -4,8 +4,10 @@ INFILL_CACHE ?= $(HOME)/.cache/infill
 export INFILL_CACHE
 SWIFT_FLAGS := -c release -Xswiftc -enable-testing
 BIN := .build/release/infill
+# Where `make install` puts infill (bin/) and the editor files (share/infill/editors/).
+PREFIX ?= $(HOME)/.local
 
-.PHONY: run test deps models build check-tests
+.PHONY: run test deps models build check-tests install uninstall
 
 deps:
 	scripts/install-deps
@@ -20,7 +22,7 @@ run: deps
 	scripts/fetch-models qwen2.5-coder-1.5b >/dev/null
 	scripts/record-commit
 	swift build $(SWIFT_FLAGS)
-	scripts/demo
+	PREFIX="$(PREFIX)" scripts/demo
 
 # Whole test suite (CI runs exactly this).
 test: deps
@@ -31,3 +33,9 @@ test: deps
 	swift test $(SWIFT_FLAGS) --skip-build
 	scripts/test-e2e
 
+# The release binary and the editor files, for editors that start `infill` from PATH.
+install: build
+	scripts/install "$(PREFIX)"
+
+uninstall:
+	scripts/install --uninstall "$(PREFIX)"
