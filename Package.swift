@@ -12,7 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // MARK: C targets: hot SIMD kernels and the jsoncpp shim.
+        // MARK: C targets: hot SIMD kernels, the jsoncpp shim and the build's commit.
         .target(
             name: "CKernels",
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
@@ -22,6 +22,8 @@ let package = Package(
             cxxSettings: [.unsafeFlags(["-I/usr/include/jsoncpp"])],
             linkerSettings: [.linkedLibrary("jsoncpp")]
         ),
+        // The git commit the binary was built from (scripts/record-commit), for its version.
+        .target(name: "CBuildInfo"),
 
         // MARK: Engine
         .target(name: "GGUF"),
@@ -35,7 +37,7 @@ let package = Package(
         .target(name: "Completion", dependencies: ["Tokenizer"]),
         .target(
             name: "LanguageServer",
-            dependencies: ["LSPProtocol", "JSONRPC", "Completion", "LlamaEngine", "GGUF", "Tokenizer"]
+            dependencies: ["LSPProtocol", "JSONRPC", "Completion", "LlamaEngine", "GGUF", "Tokenizer", "CBuildInfo"]
         ),
 
         // MARK: Executable

@@ -319,7 +319,7 @@ public final class LanguageServer: Sendable {
                 completionProvider: .init(triggerCharacters: Self.triggerCharacters, resolveProvider: false),
                 codeActionProvider: .init(codeActionKinds: [Self.docstringActionKind], resolveProvider: true),
                 executeCommandProvider: .init(commands: [Self.generateDocstringCommand, IndentBelowEdits.command])),
-            serverInfo: .init(name: "infill", version: "0.1.0"))
+            serverInfo: .init(name: "infill", version: InfillVersion.description))
     }
 
     // MARK: - Model loading with progress

@@ -1,10 +1,12 @@
 import ArgumentParser
+import LanguageServer
 
 @main
 struct Infill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "infill",
         abstract: "Code-completion language server with an in-process CPU Llama engine.",
-        subcommands: [LSP.self, Complete.self, Generate.self, Bench.self, ModelInfo.self, TokenizerBench.self, FIMBatch.self]
+        version: InfillVersion.description,
+        subcommands: [LSP.self, Complete.self, Generate.self, Bench.self, ModelInfo.self, Tokenize.self, TokenizerBench.self, FIMBatch.self]
     )
 }

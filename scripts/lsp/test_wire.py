@@ -2,6 +2,8 @@
 frames, oversized frames, lifecycle exit codes, stray output. Standard library client."""
 import json
 import os
+import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -67,3 +69,15 @@ def test_every_frame_on_stdout_is_valid():
     c.notify("exit")
     assert c.proc.wait(10) == 0
     assert c.buf == b"", f"trailing bytes on stdout: {c.buf[:200]!r}"
+
+
+def test_server_info_version_is_the_cli_version():
+    # One definition: a bug report's `infill --version` and the editor's serverInfo name the same build.
+    cli = subprocess.run([BIN, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    assert re.fullmatch(r"\d+\.\d+\.\d+ \((unknown commit|[0-9a-f]{7,}(-dirty)?)\)", cli), cli
+    c = start("--scripted-backend")
+    info = c.request("initialize", INIT)["result"]["serverInfo"]
+    assert info == {"name": "infill", "version": cli}
+    c.request("shutdown")
+    c.notify("exit")
+    assert c.proc.wait(10) == 0

@@ -2,7 +2,8 @@
 """Real-editor test: Helix 25.07 under tmux with editors/helix/languages.toml and the real `infill lsp`.
 
 Run by scripts/test-editors. Environment: INFILL_HX (the hx wrapper from scripts/install-editors),
-INFILL_BIN (server binary), INFILL_MODEL, INFILL_WORK (a copy of fixtures/), INFILL_TIMEOUT_S.
+INFILL_BIN (server binary: a path, or a name Helix finds on PATH), INFILL_MODEL, INFILL_WORK (a copy of
+fixtures/), INFILL_TIMEOUT_S, INFILL_EDITORS_DIR (where helix/ is, default editors/ of this checkout).
 Prints `ok NAME` / `FAIL NAME: why` lines and `helix: N passed, N failed`; exits 1 if any failed.
 Helix runs with a private HOME/XDG_CONFIG_HOME holding only Infill's config (Helix ignores an
 untrusted project-local .helix/), and each language lists Infill alone so that other installed
@@ -22,6 +23,7 @@ from tmux_editor import TmuxEditor, wait_for  # noqa: E402
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 HX = os.environ["INFILL_HX"]
 BIN = os.environ["INFILL_BIN"]
+EDITORS = os.environ.get("INFILL_EDITORS_DIR") or os.path.join(REPO, "editors")
 MODEL = os.environ.get("INFILL_MODEL", "qwen2.5-coder-0.5b")
 WORK = os.environ["INFILL_WORK"]
 TIMEOUT = float(os.environ.get("INFILL_TIMEOUT_S", "120"))
@@ -37,7 +39,7 @@ def say(line):
 def write_config(home, args=None):
     """The shipped languages.toml, pointed at the binary under test, with Infill as the only server
     (started with `args`, by default the model under test)."""
-    shipped = tomllib.load(open(os.path.join(REPO, "editors", "helix", "languages.toml"), "rb"))
+    shipped = tomllib.load(open(os.path.join(EDITORS, "helix", "languages.toml"), "rb"))
     server = shipped["language-server"]["infill"]
     assert server["command"] == "infill" and server["args"][0] == "lsp", "unexpected shipped server block"
     python = next(lang for lang in shipped["language"] if lang["name"] == "python")
@@ -54,7 +56,7 @@ def write_config(home, args=None):
         for lang in ("python", "swift"):
             f.write(f'\n[[language]]\nname = "{lang}"\n'
                     f'language-servers = [{{ name = "infill", only-features = [{features}] }}]\n')
-    with open(os.path.join(REPO, "editors", "helix", "config.toml")) as src:
+    with open(os.path.join(EDITORS, "helix", "config.toml")) as src:
         shipped_editor_config = src.read()
     with open(os.path.join(config_dir, "config.toml"), "w") as f:
         f.write(shipped_editor_config)
