@@ -53,7 +53,9 @@ final class GGUFFuzzTests: XCTestCase {
         let seed = GGUFFuzz.seed(ci: 20)
         for flavor in GGUFFuzz.Flavor.allCases {
             let target = GGUFFuzz.Target(GGUFFuzz.model(flavor))
-            XCTAssertNoThrow(try Self.read(GGUFFuzz.writeInput(target.bytes, name: "valid-\(getpid()).gguf")))
+            let valid = GGUFFuzz.writeInput(target.bytes, name: "valid-\(getpid()).gguf")
+            XCTAssertNoThrow(try Self.read(valid))
+            try? FileManager.default.removeItem(atPath: valid)
             let tally = Self.fuzz(iterations, name: "read-\(flavor)") { i in
                 GGUFFuzz.mutate(target, seed: GGUFFuzz.inputSeed(seed, i))
             }

@@ -275,7 +275,11 @@ public enum GGUFFuzz {
         var bytes = target.bytes
         var what: [String] = []
         let steps = 1 + Int(rng.next() % 4 == 0 ? rng.next() % 4 : 0)
-        for _ in 0..<steps {
+        // A mutation that does not apply (a field already cut off, names of unequal length) is
+        // skipped and another drawn, so every input differs from the valid file.
+        var attempts = 0
+        while what.count < steps, attempts < 64 {
+            attempts += 1
             guard !bytes.isEmpty else { break }
             // Most mutations aim at the header and tensor table, where the reader makes decisions.
             func offset() -> Int {
@@ -378,7 +382,9 @@ public enum GGUFFuzz {
             .array([.array([.string("a")])]), .uint8(2), .int16(-7),
         ]
         let steps = 1 + Int(rng.next() % 3)
-        for _ in 0..<steps {
+        var attempts = 0
+        while what.count < steps, attempts < 64 {
+            attempts += 1
             switch rng.next() % 8 {
             case 0, 1:
                 let i = Int(rng.next() % UInt64(metadata.count))
