@@ -329,7 +329,7 @@ public enum GGUFFuzz {
                 guard let f = offsets.randomElement(using: &rng), f.offset + 8 <= bytes.count else { continue }
                 let other = offsets.randomElement(using: &rng).map { read(at: $0.offset, width: 8) } ?? 0
                 let dataSize = UInt64(max(0, bytes.count - target.dataOffset))
-                let v = [dataSize, dataSize + 32, dataSize - min(dataSize, 32), other, other + 1, other + 16,
+                let v = [dataSize, dataSize + 32, dataSize - min(dataSize, 32), other, other &+ 1, other &+ 16,
                          UInt64.max - 31, 1 << 63][Int(rng.next() % 8)]
                 put(v, at: f.offset, width: 8)
                 what.append("tensor offset at \(f.offset) = \(v)")
