@@ -50,7 +50,7 @@ let package = Package(
         ),
 
         // MARK: Tests mirror the targets.
-        .target(name: "InfillTestSupport", path: "Tests/TestSupport"),
+        .target(name: "InfillTestSupport", dependencies: ["GGUF"], path: "Tests/TestSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "InfillTestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["InfillTestSupport", "Tokenizer", "GGUF"], exclude: ["Fixtures"]),
         .testTarget(

@@ -5,6 +5,16 @@ struct ByteCursor {
     let end: Int
     let path: String
     private(set) var offset: Int
+    /// Array elements the metadata may still hold (see `maxMetadataElements`).
+    private var elementBudget = ByteCursor.maxMetadataElements
+
+    /// Array elements allowed in all metadata together. The largest vocabularies (~256k tokens,
+    /// their scores, types and merges) hold about 1M; a metadata value takes ~24 bytes in memory
+    /// for 1 byte in the file, so a bound on the count is what keeps a corrupt count from turning
+    /// a large file into a many-times-larger allocation.
+    static let maxMetadataElements = 1 << 22
+    /// Arrays of arrays nest at most this deep (real files nest none).
+    static let maxNesting = 8
 
     init(base: UnsafeRawPointer, size: Int, path: String) {
         self.base = base
@@ -53,8 +63,9 @@ struct ByteCursor {
         return Int(count)
     }
 
+    /// Reads a value of type `rawType`, whose 4-byte tag ends at the current offset.
     mutating func readValue(type rawType: UInt32, depth: Int = 0) throws(GGUFError) -> GGUFValue {
-        guard let type = GGUFValueType(rawValue: rawType), depth < 16 else {
+        guard let type = GGUFValueType(rawValue: rawType) else {
             throw error(.badValueType(rawType), at: offset - 4)
         }
         switch type {
@@ -76,9 +87,17 @@ struct ByteCursor {
             guard let elementType = GGUFValueType(rawValue: elementRaw) else {
                 throw error(.badValueType(elementRaw), at: elementTypeOffset)
             }
+            if elementType == .array, depth + 1 >= Self.maxNesting {
+                throw error(.nestingTooDeep(limit: Self.maxNesting), at: elementTypeOffset)
+            }
             // Strings take at least their 8-byte length; nested arrays at least 12 bytes.
             let minimum = elementType.fixedSize ?? (elementType == .string ? 8 : 12)
+            let countOffset = offset
             let count = try readCount("array element", minimumElementBytes: minimum)
+            guard count <= elementBudget else {
+                throw error(.tooManyMetadataElements(count: count, limit: Self.maxMetadataElements), at: countOffset)
+            }
+            elementBudget -= count
             var values: [GGUFValue] = []
             values.reserveCapacity(count)
             for _ in 0..<count { values.append(try readValue(type: elementRaw, depth: depth + 1)) }

@@ -6,6 +6,10 @@ public final class GGUFFile: @unchecked Sendable {  // immutable after init; own
     public static let magic: UInt32 = 0x4655_4747  // "GGUF" little-endian
     public static let defaultAlignment = 32
     static let maxDimensions = 4
+    /// Magic, version and the two counts.
+    static let headerBytes = 24
+    /// Most entries reserved up front from a count the file states; past it, arrays grow as read.
+    static let reserveLimit = 1 << 16
 
     public let path: String
     public let version: UInt32
@@ -37,21 +41,25 @@ public final class GGUFFile: @unchecked Sendable {  // immutable after init; own
 
         var metadata: [String: GGUFValue] = [:]
         var keys: [String] = []
-        metadata.reserveCapacity(kvCount)
-        keys.reserveCapacity(kvCount)
+        metadata.reserveCapacity(min(kvCount, Self.reserveLimit))
+        keys.reserveCapacity(min(kvCount, Self.reserveLimit))
         for _ in 0..<kvCount {
+            let at = cursor.offset
             let key = try cursor.readString()
             let type = try cursor.read(UInt32.self)
             let value = try cursor.readValue(type: type)
-            if metadata.updateValue(value, forKey: key) == nil { keys.append(key) }
+            guard metadata.updateValue(value, forKey: key) == nil else { throw cursor.error(.duplicateKey(key), at: at) }
+            keys.append(key)
         }
         self.metadata = metadata
         self.metadataKeys = keys
 
         var alignment = Self.defaultAlignment
         if let value = metadata["general.alignment"] {
-            guard let a = value.int, a > 0, a & (a - 1) == 0 else {
-                throw cursor.error(.badAlignment(value.int ?? -1))
+            // GGUF stores it as a u32; anything larger would only push the data past the file.
+            guard let a = value.int, a > 0, a <= 1 << 31, a & (a - 1) == 0 else {
+                throw cursor.error(.badAlignment(value.int.map(String.init) ?? "of type \(value.typeTag)"),
+                                   at: Self.headerBytes)
             }
             alignment = a
         }
@@ -59,7 +67,7 @@ public final class GGUFFile: @unchecked Sendable {  // immutable after init; own
 
         struct RawInfo { let name: String; let dims: [Int]; let type: GGMLType; let relativeOffset: UInt64; let at: Int }
         var raw: [RawInfo] = []
-        raw.reserveCapacity(tensorCount)
+        raw.reserveCapacity(min(tensorCount, Self.reserveLimit))
         for _ in 0..<tensorCount {
             let at = cursor.offset
             let name = try cursor.readString()
@@ -71,7 +79,7 @@ public final class GGUFFile: @unchecked Sendable {  // immutable after init; own
             for _ in 0..<nDims {
                 let d = try cursor.read(UInt64.self)
                 guard d >= 1, d <= UInt64(Int32.max) else {
-                    throw cursor.error(.badTensorShape(tensor: name, "dimension \(d) out of range"), at: at)
+                    throw cursor.error(.badTensorShape(tensor: name, "dimension \(d) out of range (1 to \(Int32.max))"), at: at)
                 }
                 dims.append(Int(d))
             }
@@ -90,11 +98,15 @@ public final class GGUFFile: @unchecked Sendable {  // immutable after init; own
         var index: [String: Int] = [:]
         tensors.reserveCapacity(raw.count)
         for info in raw {
-            let (count, overflow) = info.dims.reduce((1, false)) { acc, d in
-                let r = acc.0.multipliedReportingOverflow(by: d)
-                return (r.partialValue, acc.1 || r.overflow)
+            var count = 1
+            for d in info.dims {
+                let (product, overflow) = count.multipliedReportingOverflow(by: d)
+                guard !overflow else {
+                    throw cursor.error(.badTensorShape(tensor: info.name, "\(info.dims) has more elements than fit in 64 bits"), at: info.at)
+                }
+                count = product
             }
-            guard !overflow, let bytes = info.type.rowBytes(count), info.dims[0] % info.type.blockSize == 0 else {
+            guard info.dims[0] % info.type.blockSize == 0, let bytes = info.type.rowBytes(count) else {
                 throw cursor.error(.badTensorShape(tensor: info.name, "row length \(info.dims[0]) is not a multiple of \(info.type)'s block size \(info.type.blockSize)"), at: info.at)
             }
             guard info.relativeOffset % UInt64(alignment) == 0 else {

@@ -49,23 +49,55 @@ public struct LlamaConfig: Sendable, Equatable {
         self.rmsEpsilon = rmsEpsilon
     }
 
-    /// Reads the config of `file`; `path` names the file in errors.
+    /// Reads the config of `file`; `path` names the file in errors. Every value is checked before
+    /// anything divides by it or sizes a buffer with it.
     public init(gguf file: GGUFFile, path: String) throws {
         guard let name = file.architecture, let arch = Architecture(rawValue: name) else {
             throw EngineError.unsupportedArchitecture(file.architecture, path: path)
         }
-        func int(_ key: String) throws -> Int {
-            guard let value = file.int("\(name).\(key)") else {
-                throw EngineError.missingMetadata(key: "\(name).\(key)", path: path)
+        /// A positive integer key (at most Int32.max, as llama.cpp's hyperparameters are).
+        func int(_ key: String, default fallback: Int? = nil) throws -> Int {
+            let fullKey = "\(name).\(key)"
+            guard let value = file.metadata[fullKey] else {
+                if let fallback { return fallback }
+                throw EngineError.missingMetadata(key: fullKey, path: path)
             }
-            return Int(value)
+            guard let n = value.int, n >= 1, n <= Int(Int32.max) else {
+                throw EngineError.badMetadata(key: fullKey, value: Self.show(value), expected: "an integer from 1 to \(Int32.max)", path: path)
+            }
+            return n
         }
-        func float(_ key: String) -> Float? { file.float("\(name).\(key)").map { Float($0) } }
+        /// A finite positive float key.
+        func float(_ key: String, default fallback: Float) throws -> Float {
+            let fullKey = "\(name).\(key)"
+            guard let value = file.metadata[fullKey] else { return fallback }
+            guard let x = value.double.map(Float.init), x.isFinite, x > 0 else {
+                throw EngineError.badMetadata(key: fullKey, value: Self.show(value), expected: "a finite number above 0", path: path)
+            }
+            return x
+        }
 
         let dim = try int("embedding_length")
         let heads = try int("attention.head_count")
+        let kvHeads = try int("attention.head_count_kv", default: heads)
+        guard dim % heads == 0 else {
+            throw EngineError.badMetadata(key: "\(name).attention.head_count", value: "\(heads)",
+                                          expected: "a divisor of embedding_length \(dim)", path: path)
+        }
+        guard heads % kvHeads == 0 else {
+            throw EngineError.badMetadata(key: "\(name).attention.head_count_kv", value: "\(kvHeads)",
+                                          expected: "a divisor of head_count \(heads)", path: path)
+        }
+        let ropeDimensions = try int("rope.dimension_count", default: dim / heads)
+        guard ropeDimensions <= dim / heads, ropeDimensions % 2 == 0 else {
+            throw EngineError.badMetadata(key: "\(name).rope.dimension_count", value: "\(ropeDimensions)",
+                                          expected: "an even number up to the head size \(dim / heads)", path: path)
+        }
         guard let embedding = file.tensor(named: "token_embd.weight") else {
             throw EngineError.missingTensor(name: "token_embd.weight", path: path)
+        }
+        guard embedding.dimensions.count == 2 else {
+            throw EngineError.wrongShape(name: "token_embd.weight", expected: [dim, -1], found: embedding.dimensions, path: path)
         }
         self.init(
             architecture: arch,
@@ -73,18 +105,19 @@ public struct LlamaConfig: Sendable, Equatable {
             dim: dim,
             hiddenDim: try int("feed_forward_length"),
             headCount: heads,
-            kvHeadCount: (try? int("attention.head_count_kv")) ?? heads,
-            vocabSize: embedding.dimensions.count > 1 ? embedding.dimensions[1] : 0,
+            kvHeadCount: kvHeads,
+            vocabSize: embedding.dimensions[1],
             contextLength: try int("context_length"),
-            ropeBase: float("rope.freq_base") ?? 10_000,
-            ropeDimensions: (try? int("rope.dimension_count")) ?? dim / heads,
-            rmsEpsilon: float("attention.layer_norm_rms_epsilon") ?? 1e-5
+            ropeBase: try float("rope.freq_base", default: 10_000),
+            ropeDimensions: ropeDimensions,
+            rmsEpsilon: try float("attention.layer_norm_rms_epsilon", default: 1e-5)
         )
-        guard dim % heads == 0, heads % kvHeadCount == 0, ropeDimensions <= headDim,
-              ropeDimensions % 2 == 0, layerCount > 0, hiddenDim > 0, vocabSize > 0 else {
-            throw EngineError.missingMetadata(
-                key: "\(name).* (inconsistent: dim \(dim), heads \(heads), kv heads \(kvHeadCount), "
-                    + "rope dims \(ropeDimensions))", path: path)
-        }
+    }
+
+    /// A metadata value for a message: numbers as numbers, other values by their type.
+    static func show(_ value: GGUFValue) -> String {
+        if let n = value.int { return String(n) }
+        if let x = value.double { return String(x) }
+        return "of type \(value.typeTag)"
     }
 }

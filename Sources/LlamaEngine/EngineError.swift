@@ -2,6 +2,8 @@
 public enum EngineError: Error, CustomStringConvertible, Equatable {
     case unsupportedArchitecture(String?, path: String)
     case missingMetadata(key: String, path: String)
+    case badMetadata(key: String, value: String, expected: String, path: String)
+    case vocabularyMismatch(tokens: Int, embeddingRows: Int, path: String)
     case missingTensor(name: String, path: String)
     case wrongShape(name: String, expected: [Int], found: [Int], path: String)
     case unsupportedTensorType(name: String, type: String, path: String)
@@ -20,6 +22,11 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
                 + "\(Architecture.allCases.map(\.rawValue).joined(separator: ", "))"
         case .missingMetadata(let key, let path):
             return "\(path): metadata key '\(key)' is missing; the file is not a complete model GGUF"
+        case .badMetadata(let key, let value, let expected, let path):
+            return "\(path): metadata key '\(key)' is \(value), expected \(expected); the file is corrupt or not a model this engine runs"
+        case .vocabularyMismatch(let tokens, let rows, let path):
+            return "\(path): the vocabulary has \(tokens) tokens but token_embd.weight has \(rows) rows; "
+                + "the file is corrupt (re-convert the model)"
         case .missingTensor(let name, let path):
             return "\(path): tensor '\(name)' is missing; the file is incomplete or not this architecture"
         case .wrongShape(let name, let expected, let found, let path):

@@ -27,6 +27,10 @@ public final class LlamaModel: @unchecked Sendable {
         config = try LlamaConfig(gguf: file, path: path)
         weights = try Weights(gguf: file, config: config, path: path)
         tokenizer = try Tokenizer(gguf: file)
+        // Token ids index the embedding and the logits, so the two must agree (llama.cpp refuses too).
+        guard tokenizer.vocabularySize == config.vocabSize else {
+            throw EngineError.vocabularyMismatch(tokens: tokenizer.vocabularySize, embeddingRows: config.vocabSize, path: path)
+        }
     }
 
     /// Text of generated tokens, streamed; bytes of a character split across tokens come out together.

@@ -34,13 +34,28 @@ final class RunState: @unchecked Sendable {
     private var owned: [UnsafeMutableRawPointer] = []
 
     /// Bytes `RunState` would allocate for this configuration (checked against memory before loading).
+    /// Saturates at Int.max: the sizes come from the model file, and a size that does not fit is
+    /// refused as too large rather than trapping.
     static func byteCount(config c: LlamaConfig, contextLength: Int, maxBatch: Int, logitRows: Int,
                           threads: Int, kvType: KVCacheType) -> Int {
-        let floats = maxBatch * (4 * c.dim + 2 * c.kvDim + 2 * c.hiddenDim + c.ropeDimensions)
-            + threads * RunState.attentionScratch(c, contextLength) + logitRows * c.vocabSize
-            + (maxBatch >= Linear.blasMinBatch ? threads * maxBatch * contextLength : 0)
+        func mul(_ values: Int...) -> Int {
+            values.reduce(1) { a, b in
+                let (r, overflow) = a.multipliedReportingOverflow(by: b)
+                return overflow ? Int.max : r
+            }
+        }
+        func add(_ values: Int...) -> Int {
+            values.reduce(0) { a, b in
+                let (r, overflow) = a.addingReportingOverflow(b)
+                return overflow ? Int.max : r
+            }
+        }
+        let perRow = add(mul(4, c.dim), mul(2, c.kvDim), mul(2, c.hiddenDim), c.ropeDimensions)
+        let floats = add(mul(maxBatch, perRow), mul(threads, RunState.attentionScratch(c, contextLength)),
+                         mul(logitRows, c.vocabSize),
+                         maxBatch >= Linear.blasMinBatch ? mul(threads, maxBatch, contextLength) : 0)
         let kvElement = kvType == .f32 ? 4 : 2
-        return floats * 4 + 2 * c.layerCount * contextLength * c.kvDim * kvElement
+        return add(mul(floats, 4), mul(2, c.layerCount, contextLength, c.kvDim, kvElement))
     }
 
     init(config c: LlamaConfig, contextLength: Int, maxBatch: Int, logitRows: Int, threads: Int,

@@ -140,9 +140,13 @@ public final class Session {
         // OpenBLAS only when some matrix of this model would use it.
         let blasTypes = options.prefill.blasTypes(on: .active).intersection(model.weights.matrixTypes)
         let blas = blasTypes.isEmpty ? nil : OpenBLAS.shared
-        let needed = model.fileSize + RunState.byteCount(
+        // Sizes come from the file (the context length from its metadata): saturate, then refuse.
+        let state = RunState.byteCount(
             config: c, contextLength: context, maxBatch: batch, logitRows: logitRows, threads: threads,
-            kvType: options.kvCacheType) + (blas != nil ? Linear.blasScratchCount(c) * 4 : 0)
+            kvType: options.kvCacheType)
+        let scratch = blas != nil ? Linear.blasScratchCount(c).multipliedReportingOverflow(by: 4) : (0, false)
+        let (withState, overflow) = model.fileSize.addingReportingOverflow(state)
+        let needed = overflow || scratch.1 ? Int.max : min(Int.max - scratch.0, withState) + scratch.0
         if let available = Memory.availableBytes(), needed > available {
             throw EngineError.notEnoughMemory(needed: needed, available: available, path: model.path)
         }

@@ -35,6 +35,14 @@ extension Tokenizer {
             throw TokenizerError(source: src.source, "tokenizer.ggml.scores has \(scores.count) entries for \(n) tokens")
         }
 
+        // The symbol table and the decoded pieces index their bytes with Int32; a third of the range
+        // leaves room for the strings merges add (each rule's joined halves) and empty tokens' names.
+        let textBytes = src.tokens.reduce(0) { $0 + $1.utf8.count } + (src.merges ?? []).reduce(0) { $0 + $1.utf8.count }
+        guard textBytes <= Int(Int32.max) / 3 else {
+            throw TokenizerError(source: src.source, "tokenizer.ggml.tokens and merges hold \(textBytes) bytes of text, "
+                + "more than the \(Int(Int32.max) / 3) a tokenizer may hold; the file is corrupt")
+        }
+
         // Token texts, then (BPE) every string the merge rules mention.
         var symbols = ByteStringTable(strings: src.tokens, extra: bpe ? n / 8 : 0)
         var types = (src.tokenTypes ?? []).prefix(n).map(TokenType.init(storedValue:))
