@@ -164,6 +164,25 @@ final class LongLineTests: XCTestCase {
         }
     }
 
+    /// The trimming passes run between tokens; on a long line they see the code near the cursor, on
+    /// an ordinary document all of it.
+    func testTrimmingSeesTheDocumentNearTheCursor() throws {
+        let vocabulary = Measured(FakeVocabulary.qwen, maxBytesPerToken: 4)
+        let builder = try builder(vocabulary)
+        let line = "x = [" + String(repeating: "1, ", count: 700_000)
+        let long = CompletionPlan(builder: builder, vocabulary: vocabulary, prefix: "def f():\n" + line,
+                                  suffix: line + "2]\n" + String(repeating: "y = 1\n", count: 100_000))
+        XCTAssertLessThanOrEqual(long.trimContext.prefix.utf8.count, CompletionPlan.trimmedDocumentBytes + CompletionPlan.trimmedLineBytes)
+        XCTAssertLessThanOrEqual(long.trimContext.suffix.utf8.count, CompletionPlan.trimmedLineBytes)
+        XCTAssertTrue(long.trimContext.lineBeforeCursor.hasSuffix("1, 1, "))
+        XCTAssertEqual(long.edit(for: "1, 2]")?.text, "1, 2]")
+
+        let prefix = "def f(x):\n    return [", suffix = "]\n\nprint(f(1))\n"
+        let ordinary = CompletionPlan(builder: builder, vocabulary: vocabulary, prefix: prefix, suffix: suffix)
+        XCTAssertEqual(ordinary.trimContext, TrimContext(prefix: prefix, suffix: suffix, indentStyle: ordinary.trimContext.indentStyle,
+                                                         stopStrings: ordinary.trimContext.stopStrings))
+    }
+
     func testLineCutsFallBetweenCharacters() {
         let family = "👨‍👩‍👧"
         let line = String(repeating: family + "é", count: 300)
