@@ -29,6 +29,11 @@ final class LongLineCompletionTests: XCTestCase {
         }
         let middle = input(prefix: String(line.prefix(1_000_000)), suffix: String(line.dropFirst(1_000_000)) + "2]\n", invoked: true)
         assertWithinBudget(try await backend.complete(middle, isCancelled: { false }), middle)
+        // A client's budget past the engine's context (4,096 tokens) is held to what fits it.
+        var huge = middle
+        huge.contextTokens = 1_000_000
+        let output = try await backend.complete(huge, isCancelled: { false })
+        XCTAssertLessThan(output.promptTokens + huge.maxNewTokens, 4096)
     }
 
     func testEmojiLinesComplete() async throws {
