@@ -41,12 +41,21 @@ public struct CompletionPlan: Sendable {
         prompt = builder.build(request, vocabulary: vocabulary)
         // Indentation is judged on the text near the cursor, which is what the model imitates.
         let nearby = String(prefix.suffix(4000)) + String(suffix.prefix(2000))
+        // The passes run between tokens and read the code near the cursor, so they get the document
+        // near it: a long line or file then costs each token what an ordinary one does.
+        let near = DocumentWindow(prefix: prefix, suffix: suffix, maxBytes: Self.trimmedDocumentBytes,
+                                  maxLineBytes: Self.trimmedLineBytes)
         trimContext = TrimContext(
-            prefix: prefix, suffix: suffix, lineEnding: ending,
+            prefix: near.body + near.cursorLine, suffix: near.suffix, lineEnding: ending,
             indentStyle: IndentStyle.resolve(document: nearby, insertSpaces: formatting.insertSpaces, tabSize: formatting.tabSize),
             policy: policy, stopStrings: prompt.stopStrings + extraStopStrings)
         streamingStop = StreamingStop(context: trimContext)
     }
+
+    /// Bytes of whole lines on each side of the cursor, and of the cursor line on each side of it, that
+    /// the trimming passes see (ordinary files are smaller: they see all of it).
+    static let trimmedDocumentBytes = 64 << 10
+    static let trimmedLineBytes = 8 << 10
 
     /// The suffix the model sees. On a blank line the line itself is the hole: the suffix starts at
     /// the next line, as in FIM training where the middle is whole lines with their line break (and

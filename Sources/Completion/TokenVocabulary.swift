@@ -17,6 +17,12 @@ public protocol TokenVocabulary: Sendable {
     /// The stored text of token `id` (for special tokens, their literal name such as `<|endoftext|>`).
     func tokenText(_ id: Int32) -> String?
 
+    /// The most UTF-8 bytes of text one token of `encode` stands for (at least 4: a character without
+    /// a token of its own still costs a token per byte or per character). The prompt builder cuts a
+    /// document by bytes before tokenizing it: `budget × this` bytes always hold more than `budget`
+    /// tokens. Nil when unknown: the builder then tokenizes whole lines.
+    var maxBytesPerToken: Int? { get }
+
     /// Beginning-of-sequence and end-of-sequence ids from the model file, if it names them.
     var bos: Int32? { get }
     var eos: Int32? { get }
@@ -25,4 +31,8 @@ public protocol TokenVocabulary: Sendable {
     /// `tokenizer.ggml.add_bos_token`); nil when the key is absent.
     func metadataInt(_ key: String) -> Int?
     func metadataBool(_ key: String) -> Bool?
+}
+
+extension TokenVocabulary {
+    public var maxBytesPerToken: Int? { nil }
 }

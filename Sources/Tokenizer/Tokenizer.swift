@@ -85,6 +85,14 @@ public struct Tokenizer: Sendable {
         return text.withUTF8 { vocabularyToken($0) }
     }
 
+    /// The most bytes any one token decodes to. Text of `n` bytes therefore encodes to at least
+    /// `n / longestTokenBytes` tokens, which lets callers cut text to a token budget by bytes first.
+    public var longestTokenBytes: Int {
+        var longest = 0
+        for id in 0..<vocabularySize { longest = max(longest, Int(pieceOffsets[id + 1] - pieceOffsets[id])) }
+        return longest
+    }
+
     /// The stored `tokenizer.ggml.token_type`, except that tokens llama.cpp promotes to control
     /// (end-of-generation and FIM tokens found by their text) read as `.control`.
     public func tokenType(_ id: Int32) -> TokenType {

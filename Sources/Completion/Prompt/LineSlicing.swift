@@ -20,8 +20,10 @@ enum LineSlicing {
     /// The tail of `prefix` that fits `budget` tokens: whole lines nearest the cursor, the cursor's own
     /// (partial) line always. The first kept line's index is rounded up to a multiple of `granularity`
     /// (unless everything fits), so the cut moves in steps and the prompt's start stays put.
+    /// `linesBefore`: lines of the document before `prefix` (a window of it, `DocumentWindow`), which
+    /// count for the rounding but cannot fit; the dropped lines returned are those of `prefix`.
     static func keepTail(
-        of prefix: String, budget: Int, granularity: Int, count: (Substring) -> Int
+        of prefix: String, budget: Int, granularity: Int, linesBefore: Int = 0, count: (Substring) -> Int
     ) -> (text: Substring, droppedLines: Int) {
         let lines = lines(prefix)
         guard !lines.isEmpty else { return (prefix[...], 0) }
@@ -38,8 +40,8 @@ enum LineSlicing {
             used += cost
             first -= 1
         }
-        if first > 0 {
-            let rounded = ((first + granularity - 1) / granularity) * granularity
+        if linesBefore + first > 0 {
+            let rounded = ((linesBefore + first + granularity - 1) / granularity) * granularity - linesBefore
             let lastWhole = prefix.hasSuffix("\n") ? lines.count : lines.count - 1
             first = min(rounded, lastWhole)
         }

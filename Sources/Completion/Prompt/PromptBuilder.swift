@@ -37,34 +37,43 @@ public struct PromptBuilder: Sendable {
 
     public func build(_ request: FIMRequest, vocabulary: any TokenVocabulary) -> FIMPrompt {
         let count: (Substring) -> Int = { vocabulary.encode(String($0)).count }
+        // Only text near the cursor can fit the budget; cut to it by bytes before anything is tokenized.
+        let window = DocumentWindow(prefix: request.prefix, suffix: request.suffix,
+                                    maxBytes: Self.bytesHolding(budget.fileTokens, vocabulary))
 
         // Suffix first: it is short more often than not, and what it leaves goes to the prefix.
         let suffixBudget = tokens.isLeftToRight
             ? 0 : budget.fileTokens - Int((Double(budget.fileTokens) * budget.prefixShare).rounded())
+        let suffix = tokens.isLeftToRight ? "" : LineCut.head(
+            of: window.suffix, cutInFirstLine: window.suffixEndsInFirstLine, budget: suffixBudget, vocabulary: vocabulary)
         let fittedSuffix = tokens.isLeftToRight
-            ? request.suffix.prefix(0) : LineSlicing.keepHead(of: request.suffix, budget: suffixBudget, count: count)
+            ? suffix.prefix(0) : LineSlicing.keepHead(of: suffix, budget: suffixBudget, count: count)
         let fittedSuffixIDs = vocabulary.encode(String(fittedSuffix))
-        let (keptSuffix, suffixIDs) = stickySuffix(request, fitted: (fittedSuffix, fittedSuffixIDs),
+        let lastLinesAfter = request.lastWindow.map { $0.linesAfterSuffix - window.linesAfter(keptBytes: suffix.utf8.count) }
+        let (keptSuffix, suffixIDs) = stickySuffix(suffix, linesAfter: lastLinesAfter, fitted: (fittedSuffix, fittedSuffixIDs),
                                                    budget: suffixBudget, vocabulary: vocabulary)
         // The cursor line's text left of the cursor: at the end of the prefix, or after the middle
-        // token (see `FIMFormat.cursorLineInMiddle`).
-        let lineStart = request.prefix.lastIndex(of: "\n").map { request.prefix.index(after: $0) } ?? request.prefix.startIndex
-        let cursorLine = request.prefix[lineStart...]
+        // token (see `FIMFormat.cursorLineInMiddle`). Past what the budget leaves it, only its end.
+        let cursorLine = LineCut.tail(of: window.cursorLine, bytesBefore: window.cursorLineBytesBefore,
+                                      budget: max(0, budget.fileTokens - fittedSuffixIDs.count), step: Self.lineCutStep,
+                                      vocabulary: vocabulary)
         let lineInMiddle = order == .psm && tokens.format.cursorLineInMiddle && tokens.middle != nil
-        let (middleStartIDs, healedText) = lineInMiddle ? Self.healed(String(cursorLine), vocabulary: vocabulary) : ([], "")
+        let (middleStartIDs, healedText) = lineInMiddle ? Self.healed(cursorLine, vocabulary: vocabulary) : ([], "")
         // The cursor line is charged in steps of 64 tokens, rounded down, so typing on a line (or
         // accepting a completion on it) leaves the prefix's first line, and with it the KV cache,
         // where it is. The prompt may pass the file budget by less than a step.
         let lineStep = 64
-        let cursorLineCost = count(cursorLine) / lineStep * lineStep
+        let cursorLineCost = count(cursorLine[...]) / lineStep * lineStep
         // Charged for the fitted suffix even when a shorter one is kept, so the prefix's cut does not
         // depend on where the last prompt ended the suffix.
         let prefixBudget = max(0, budget.fileTokens - fittedSuffixIDs.count - cursorLineCost)
-        let body = String(request.prefix[..<lineStart])
-        let fittedBody = LineSlicing.keepTail(
-            of: body, budget: prefixBudget, granularity: budget.prefixLineGranularity, count: count)
-        let (keptBody, dropped) = stickyPrefix(request, body: body, fitted: fittedBody, budget: prefixBudget,
-                                               vocabulary: vocabulary)
+        let body = window.body
+        let fittedBody = LineSlicing.keepTail(of: body, budget: prefixBudget, granularity: budget.prefixLineGranularity,
+                                              linesBefore: window.linesBeforeBody, count: count)
+        let lastLinesBefore = request.lastWindow.map { $0.linesBeforePrefix - window.linesBeforeBody }
+        let (keptBody, droppedInWindow) = stickyPrefix(body: body, linesBefore: lastLinesBefore, fitted: fittedBody,
+                                                       budget: prefixBudget, vocabulary: vocabulary)
+        let dropped = window.linesBeforeBody + droppedInWindow
         let keptPrefix = String(keptBody) + cursorLine
 
         let (contextIDs, contextText) = contextPart(request, vocabulary: vocabulary)
@@ -90,10 +99,19 @@ public struct PromptBuilder: Sendable {
             tokens: ids, stopTokens: tokens.stopTokens, stopStrings: tokens.stopStrings,
             healedText: healedText, keptPrefix: keptPrefix, keptSuffix: String(keptSuffix),
             droppedPrefixLines: dropped, contextTokenCount: contextIDs.count + vocabulary.encode(contextText).count,
-            window: PromptWindow(linesBeforePrefix: dropped,
-                                 linesAfterSuffix: LineSlicing.linesAfter(keptSuffix, in: request.suffix))
+            window: PromptWindow(linesBeforePrefix: dropped, linesAfterSuffix: window.linesAfter(keptBytes: keptSuffix.utf8.count))
         )
     }
+
+    /// Bytes that always hold more than `tokens` tokens of `vocabulary` (nil: no bound is known).
+    static func bytesHolding(_ tokens: Int, _ vocabulary: any TokenVocabulary) -> Int? {
+        guard let perToken = vocabulary.maxBytesPerToken else { return nil }
+        let (bytes, overflow) = max(0, tokens).multipliedReportingOverflow(by: max(1, perToken))
+        return overflow ? nil : bytes
+    }
+
+    /// A cursor line cut inside is cut at a multiple of this many bytes from its start (`LineCut.tail`).
+    static let lineCutStep = 256
 
     /// The suffix cut where the last prompt cut it (`FIMRequest.lastWindow`) when that is shorter
     /// than the fitted cut. After the cursor moves down, a fresh cut would add all the lines below the
@@ -102,10 +120,11 @@ public struct PromptBuilder: Sendable {
     /// moves into place. A suffix under `minimumStickyShare` of its budget grows by whole lines to that
     /// share. The server grows it back in idle time (a prompt built without the hint).
     private func stickySuffix(
-        _ request: FIMRequest, fitted: (text: Substring, ids: [Int32]), budget: Int, vocabulary: any TokenVocabulary
+        _ suffix: String, linesAfter: Int?, fitted: (text: Substring, ids: [Int32]), budget: Int,
+        vocabulary: any TokenVocabulary
     ) -> (Substring, [Int32]) {
-        guard let linesAfter = request.lastWindow?.linesAfterSuffix, !tokens.isLeftToRight,
-              var sticky = LineSlicing.head(of: request.suffix, leavingOut: linesAfter),
+        guard let linesAfter, !tokens.isLeftToRight,
+              var sticky = LineSlicing.head(of: suffix, leavingOut: linesAfter),
               sticky.endIndex < fitted.text.endIndex else { return fitted }
         let minimum = Int(Double(budget) * Self.minimumStickyShare)
         let ids = vocabulary.encode(String(sticky))
@@ -124,11 +143,11 @@ public struct PromptBuilder: Sendable {
     /// the old start is all cached. A prefix under `minimumStickyShare` of its budget grows upward by
     /// whole lines to that share; idle time grows it back in full.
     private func stickyPrefix(
-        _ request: FIMRequest, body: String, fitted: (text: Substring, droppedLines: Int), budget: Int,
+        body: String, linesBefore: Int?, fitted: (text: Substring, droppedLines: Int), budget: Int,
         vocabulary: any TokenVocabulary
     ) -> (Substring, Int) {
         let lines = LineSlicing.lines(body)
-        guard var first = request.lastWindow?.linesBeforePrefix, first > fitted.droppedLines, first < lines.count
+        guard var first = linesBefore, first > fitted.droppedLines, first < lines.count
         else { return fitted }
         let count: (Substring) -> Int = { vocabulary.encode(String($0)).count }
         let minimum = Int(Double(budget) * Self.minimumStickyShare)
@@ -167,7 +186,8 @@ public struct PromptBuilder: Sendable {
         func fitted(_ file: ContextFile, header: String) -> String? {
             let headerCost = vocabulary.encode(header).count + 1
             guard remaining > headerCost else { return nil }
-            var body = String(LineSlicing.keepWholeLines(of: file.text, budget: remaining - headerCost, count: count))
+            let near = DocumentWindow.wholeLines(of: file.text, maxBytes: Self.bytesHolding(remaining - headerCost, vocabulary))
+            var body = String(LineSlicing.keepWholeLines(of: near, budget: remaining - headerCost, count: count))
             guard !body.isEmpty else { return nil }
             if !body.hasSuffix("\n") { body += "\n" }
             remaining -= headerCost + count(body[...])

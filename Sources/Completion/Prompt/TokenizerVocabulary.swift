@@ -7,10 +7,14 @@ public struct TokenizerVocabulary: TokenVocabulary {
     public let tokenizer: Tokenizer
     /// Token id of a lone newline, used to encode text without SentencePiece's space prefix.
     private let newline: [Int32]
+    /// Found once per vocabulary: a scan of all its tokens.
+    public let maxBytesPerToken: Int?
 
     public init(_ tokenizer: Tokenizer) {
         self.tokenizer = tokenizer
         newline = tokenizer.addsSpacePrefix ? tokenizer.encode("\n") : []
+        // Byte fallback and unknown tokens stand for one byte or one character (4 bytes at most).
+        maxBytesPerToken = max(4, tokenizer.longestTokenBytes)
     }
 
     /// Plain text, no BOS, specials not parsed. SentencePiece vocabularies that add a space prefix get

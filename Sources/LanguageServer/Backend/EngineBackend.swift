@@ -114,9 +114,12 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     /// The prompt and trimming for `input`, the document cut where the last prompt for it cut it
     /// (`PromptBuilder`) unless `freshWindow`.
     private func plan(for input: CompletionInput, freshWindow: Bool = false) -> CompletionPlan {
+        // A budget past the engine's context would fail every long document; the prompt may pass the
+        // budget by a cursor line's step and the FIM tokens (`PromptBuilder`), and the answer needs room.
+        let contextTokens = min(input.contextTokens, max(64, session.contextLength - min(input.maxNewTokens, 4096) - 80))
         let budget = PromptBudget(
-            fileTokens: input.contextTokens * 3 / 4,
-            extraContextTokens: input.otherDocuments.isEmpty ? 0 : input.contextTokens / 4)
+            fileTokens: contextTokens * 3 / 4,
+            extraContextTokens: input.otherDocuments.isEmpty ? 0 : contextTokens / 4)
         let builder = PromptBuilder(tokens: fimTokens, budget: budget)
         let policy: LinePolicy
         switch input.multiline {
