@@ -52,7 +52,7 @@ final class LongLineTests: XCTestCase {
     /// anywhere, and the last prompt's window given back. The fake vocabulary's one token per
     /// character holds up to 4 bytes.
     func testCuttingByBytesFirstGivesTheSamePrompts() throws {
-        var rng = SeededGenerator(seed: 20)
+        var rng = SplitMix64(seed: 20)
         let pieces = ["x", "value", " ", "    ", "é", "😀", "(", ")", "=", "1", "\t", "// note", "ab"]
         for round in 0..<40 {
             let lines = (0..<Int.random(in: 1...300, using: &rng)).map { _ in
@@ -144,7 +144,7 @@ final class LongLineTests: XCTestCase {
     func testEmojiLinesStayWithinTheBudget() throws {
         let qwen = try qwen()
         let emoji = ["😀", "👨‍👩‍👧", "👍🏽", "🇫🇷", "❤️", "🧑‍💻", "🐍"]
-        var rng = SeededGenerator(seed: 5)
+        var rng = SplitMix64(seed: 5)
         let lines = (0..<5).map { _ in (0..<1500).map { _ in emoji.randomElement(using: &rng)! }.joined() }
         let text = lines.joined(separator: "\n") + "\n"
         let budget = PromptBudget()
@@ -217,18 +217,5 @@ final class LongLineTests: XCTestCase {
         XCTAssertEqual(long.suffix, String(repeating: "😀", count: 10))
         XCTAssertTrue(long.suffixEndsInFirstLine)
         XCTAssertEqual(long.linesAfter(keptBytes: 40), 1)
-    }
-}
-
-/// Reproducible randomness for the tests (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import InfillTestSupport
 import LSPProtocol
 import XCTest
 @testable import LanguageServer
@@ -139,17 +140,5 @@ struct ReferenceText {
         guard let r = change.range else { scalars = Array(change.text.unicodeScalars); return }
         let a = index(r.start, e), b = index(r.end, e)
         scalars.replaceSubrange(min(a, b)..<max(a, b), with: change.text.unicodeScalars)
-    }
-}
-
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

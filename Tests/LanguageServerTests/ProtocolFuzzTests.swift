@@ -1,4 +1,5 @@
 import Foundation
+import InfillTestSupport
 import XCTest
 import JSONRPC
 import LSPProtocol
