@@ -20,8 +20,13 @@ extension Trim {
         let reference = Text.isBlank(before) && !Text.isBlank(lines[0])
             ? Text.indentWidth(String(before) + lines[0], tabSize: tabSize)
             : Text.indentWidth(before, tabSize: tabSize)
-        let opensBlock = !Text.isBlank(before) && Trim.opensBlock(before)
-        let floor = Text.isBlank(before)
+        // A middle the model ended itself after code on the cursor's line, in a request that follows
+        // the model, may span levels as one on a blank line does (the rest of a loop body, then the
+        // function's `return`); while streaming that is not known yet, so the wider limit applies.
+        let spansLevels = Text.isBlank(before) || context.followsModel && context.policy != .singleLine
+            && (streaming || context.keepsModelShape)
+        let opensBlock = !Text.isBlank(before) && Trim.opensBlock(before) && !spansLevels
+        let floor = spansLevels
             ? blankLineFloor(lines, reference: reference, context, streaming: streaming, tabSize: tabSize)
             : reference
 
