@@ -102,6 +102,7 @@ def main():
     ap.add_argument("--kind", choices=sorted(T.KINDS), default="single")
     ap.add_argument("--trigger", type=int, choices=[1, 2], default=1, help="LSP trigger kind: 1 invoked, 2 automatic")
     ap.add_argument("--limit", type=int, default=200)
+    ap.add_argument("--first", type=int, default=0, help="only the first N tasks of the subset (as replay.py --first)")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--max-tokens", type=int, default=0)
     ap.add_argument("--time-limit-ms", type=int, default=10000)
@@ -112,7 +113,7 @@ def main():
     args = ap.parse_args()
     if not args.max_tokens:
         args.max_tokens = 64 if args.kind in ("single", "midline") else 256
-    tasks = T.tasks_of_kind(args.kind, args.limit)
+    tasks = T.tasks_of_kind(args.kind, args.limit)[:args.first or None]
     results = (run_infill if args.backend == "infill" else run_llamacpp)(tasks, args)
     passed = sum(r["ok"] for r in results)
     lat = [r["ms"] for r in results]
