@@ -73,9 +73,10 @@ extension Trim {
         guard streaming || (context.endedByModel && !context.truncated) else { return reference }
         // A middle that ends with a header whose body is the code below bridged the hole by its
         // structure: its dips to outer levels on the way (`elif`, the next loop) are part of it.
-        if !streaming, let last = lines.last(where: { !Text.isBlank($0) }), Trim.opensBlock(last),
-           Text.indentWidth(last, tabSize: tabSize) < below {
-            return topLevel
+        // The middle's last line goes on with the rest of the cursor's line (`    if n` + ` > 1:`).
+        if !streaming, let index = lines.lastIndex(where: { !Text.isBlank($0) }) {
+            let last = index == lines.count - 1 ? String(lines[index]) + context.lineAfterCursor : String(lines[index])
+            if Trim.opensBlock(last), Text.indentWidth(last, tabSize: tabSize) < below { return topLevel }
         }
         return max(min(reference, below), topLevel)
     }
