@@ -2,10 +2,12 @@
 """HumanEval infilling pass@1 (greedy) through Infill's LSP server or through llama.cpp.
 
   python3 Benchmarks/humaneval/run.py --backend infill   --model qwen2.5-coder-1.5b --kind single --limit 200
+  python3 Benchmarks/humaneval/run.py --backend infill   --model qwen2.5-coder-1.5b --kind span --limit 100
   ~/.cache/infill/llama-venv/bin/python Benchmarks/humaneval/run.py --backend llamacpp --model qwen2.5-coder-1.5b
 
-infill:   opens the hole's file (the masked lines replaced by one empty line) in the real `infill lsp`,
-          asks textDocument/inlineCompletion on the empty line, applies the item, runs the tests.
+infill:   opens the hole's file (the masked lines replaced by one empty line; for span and midline
+          the masked characters removed) in the real `infill lsp`, asks textDocument/inlineCompletion
+          (invoked, or --trigger 2 automatic) at the hole, applies the item, runs the tests.
 llamacpp: raw FIM prompt through llama-cpp-python, greedy, no trimming (the baseline); also reports
           the pass rate when its output is cut after the first line.
 """
@@ -34,26 +36,27 @@ def pct(xs, q):
 
 def run_infill(tasks, args):
     from lsp_client import LSPClient
-    binary = os.path.join(ROOT, ".build", "release", "infill")
+    binary = args.binary or os.path.join(ROOT, ".build", "release", "infill")
     argv = [binary, "lsp", "--model", args.model] + (["--threads", str(args.threads)] if args.threads else [])
     client = LSPClient(argv, stderr=open(os.devnull, "w") if not args.verbose else None)
     client.initialize({"maxNewTokens": args.max_tokens, "timeLimitMs": args.time_limit_ms})
     results = []
     for n, task in enumerate(tasks):
-        text = task.prefix + "\n" + task.suffix
-        line = task.prefix.count("\n")
+        text, offset = task.document
+        line = text.count("\n", 0, offset)
+        character = offset - (text.rfind("\n", 0, offset) + 1)
         uri = f"file:///tmp/humaneval/{task.task_id.replace('/', '_')}_{n}.py"
         client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
         t0 = time.perf_counter()
         res = client.request("textDocument/inlineCompletion", {
-            "textDocument": {"uri": uri}, "position": {"line": line, "character": 0},
-            "context": {"triggerKind": 1}})
+            "textDocument": {"uri": uri}, "position": {"line": line, "character": character},
+            "context": {"triggerKind": args.trigger}})
         ms = (time.perf_counter() - t0) * 1000
         items = res.get("items", []) if isinstance(res, dict) else (res or [])
         # Accepted as Neovim accepts it: the item's text, then its command (indenting the code below).
         document = client.accept_inline_item(uri, text, 1, items[0]) if items else text
         ok = T.document_passes(task, document)
-        middle = (items[0]["insertText"] if items else "") + "\n"
+        middle = (items[0]["insertText"] if items else "") + ("\n" if task.hole == "line" else "")
         results.append({"task": task.task_id, "ok": ok, "ms": ms, "middle": middle, "expected": task.middle,
                         "indentsBelow": bool(items and items[0].get("command"))})
         client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
@@ -84,7 +87,7 @@ def run_llamacpp(tasks, args):
             out.append(tok)
         ms = (time.perf_counter() - t0) * 1000
         middle = llm.detokenize(out).decode("utf-8", errors="replace")
-        first = middle.split("\n", 1)[0] + "\n"
+        first = T.first_line(task, middle)
         results.append({"task": task.task_id, "ok": T.passes(task, middle), "ok_first_line": T.passes(task, first),
                         "ms": ms, "middle": middle, "expected": task.middle})
         if args.verbose:
@@ -96,23 +99,26 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--backend", choices=["infill", "llamacpp"], default="infill")
     ap.add_argument("--model", default="qwen2.5-coder-1.5b")
-    ap.add_argument("--kind", choices=["single", "multi"], default="single")
+    ap.add_argument("--kind", choices=sorted(T.KINDS), default="single")
+    ap.add_argument("--trigger", type=int, choices=[1, 2], default=1, help="LSP trigger kind: 1 invoked, 2 automatic")
     ap.add_argument("--limit", type=int, default=200)
+    ap.add_argument("--first", type=int, default=0, help="only the first N tasks of the subset (as replay.py --first)")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--max-tokens", type=int, default=0)
     ap.add_argument("--time-limit-ms", type=int, default=10000)
+    ap.add_argument("--binary", default="", help="the infill binary (default: this checkout's release build)")
     ap.add_argument("--out", default="")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--min-pass", type=float, default=None, help="exit 1 below this pass rate (smoke use)")
     args = ap.parse_args()
     if not args.max_tokens:
-        args.max_tokens = 64 if args.kind == "single" else 256
-    all_tasks = T.single_line_tasks() if args.kind == "single" else T.multi_line_tasks()
-    tasks = T.subset(all_tasks, args.limit)
+        args.max_tokens = 64 if args.kind in ("single", "midline") else 256
+    tasks = T.tasks_of_kind(args.kind, args.limit)[:args.first or None]
     results = (run_infill if args.backend == "infill" else run_llamacpp)(tasks, args)
     passed = sum(r["ok"] for r in results)
     lat = [r["ms"] for r in results]
     summary = {"backend": args.backend, "model": args.model, "kind": args.kind, "tasks": len(results),
+               **({"trigger": args.trigger} if args.backend == "infill" else {}),
                "pass": passed, "pass_rate": round(100 * passed / max(1, len(results)), 1),
                "p50_ms": round(pct(lat, 50)), "p95_ms": round(pct(lat, 95))}
     if args.backend == "llamacpp":

@@ -2,8 +2,14 @@
 
 single-line: each non-blank line of a canonical solution is masked in turn (~1,000 tasks).
 multi-line:  a block of 2-6 consecutive lines (not starting or ending blank) is masked.
-A task is (task_id, prefix, middle, suffix, test, entry_point); the program is
-prefix + middle + suffix, with the problem's prompt at the start of the prefix.
+random-span: a random span of characters of the canonical solution is masked (Bavarian et al. 2022),
+             one per problem (seeded); the cursor sits wherever the span started, often mid-line.
+mid-line:    the cursor sits inside a line of the canonical solution (at least one character of code
+             left of it); the rest of the line is masked, its line break kept. One per problem.
+A task is (task_id, prefix, middle, suffix, test, entry_point, hole); the program is
+prefix + middle + suffix, with the problem's prompt at the start of the prefix. `hole` says how an
+editor sees it: "line" (whole lines masked; the editor shows one empty line, the middle ends with its
+line break) or "span" (the document is prefix + suffix, the cursor between them).
 """
 import gzip
 import json
@@ -24,6 +30,14 @@ class Task:
     suffix: str
     test: str
     entry_point: str
+    hole: str = "line"
+
+    @property
+    def document(self):
+        """The file as the editor holds it, and the cursor's offset in it."""
+        if self.hole == "line":
+            return self.prefix + "\n" + self.suffix, len(self.prefix)
+        return self.prefix + self.suffix, len(self.prefix)
 
 
 def problems():
@@ -67,6 +81,55 @@ def multi_line_tasks(seed=0, per_problem=2):
         for (i, j) in rng.sample(blocks, min(per_problem, len(blocks))):
             out.append(_split(p, i, j))
     return out
+
+
+def random_span_tasks(seed=2022):
+    """One random character span of each canonical solution (not blank), from a fixed seed."""
+    rng = random.Random(seed)
+    out = []
+    for p in problems():
+        code = p["canonical_solution"]
+        while True:
+            a, b = sorted(rng.sample(range(len(code) + 1), 2))
+            if code[a:b].strip():
+                break
+        out.append(Task(p["task_id"], p["prompt"] + code[:a], code[a:b], code[b:], p["test"], p["entry_point"], "span"))
+    return out
+
+
+def mid_line_tasks(seed=2023):
+    """One cursor per problem inside a line of code: at least one character of code left of it and
+    one right of it; the rest of the line is the middle, the line break stays in the suffix."""
+    rng = random.Random(seed)
+    out = []
+    for p in problems():
+        code = p["canonical_solution"]
+        starts, offset = [], 0
+        for line in code.splitlines(keepends=True):
+            body = line.rstrip("\n")
+            indent = len(body) - len(body.lstrip())
+            if len(body) - indent >= 2:
+                starts.append((offset, indent, len(body)))
+            offset += len(line)
+        start, indent, length = rng.choice(starts)
+        cursor = start + rng.randrange(indent + 1, length)
+        end = start + length
+        out.append(Task(p["task_id"], p["prompt"] + code[:cursor], code[cursor:end], code[end:], p["test"],
+                        p["entry_point"], "span"))
+    return out
+
+
+KINDS = {"single": single_line_tasks, "multi": multi_line_tasks, "span": random_span_tasks, "midline": mid_line_tasks}
+
+
+def tasks_of_kind(kind, limit):
+    return subset(KINDS[kind](), limit)
+
+
+def first_line(task, middle):
+    """The middle cut at its first line break, as a line-completion baseline would insert it."""
+    line = middle.split("\n", 1)[0]
+    return line + "\n" if task.hole == "line" else line
 
 
 def subset(tasks, n, seed=0):

@@ -22,13 +22,14 @@ public struct CompletionPlan: Sendable {
 
     /// Builds the plan. `prefix` and `suffix` are the document's text before and after the cursor
     /// in any line ending; `context` holds other open documents and recent edits, stable first;
-    /// `lastWindow` is the last prompt's `FIMPrompt.window` for this document.
+    /// `lastWindow` is the last prompt's `FIMPrompt.window` for this document. `followsModel`: the user
+    /// asked for this completion or it is a menu item (`TrimContext.followsModel`).
     public init(
         builder: PromptBuilder, vocabulary: any TokenVocabulary,
         prefix: String, suffix: String, path: String? = nil, repositoryName: String? = nil,
         context: [ContextFile] = [], language: DocLanguage? = nil,
         formatting: EditorFormatting = EditorFormatting(), policy: LinePolicy = .auto,
-        extraStopStrings: [String] = [], lastWindow: PromptWindow? = nil
+        extraStopStrings: [String] = [], lastWindow: PromptWindow? = nil, followsModel: Bool = false
     ) {
         let hasBreak = prefix.utf8.contains(UInt8(ascii: "\n")) || prefix.utf8.contains(UInt8(ascii: "\r"))
         let ending = LineEnding.detect(in: hasBreak ? prefix : suffix)
@@ -48,7 +49,7 @@ public struct CompletionPlan: Sendable {
         trimContext = TrimContext(
             prefix: near.body + near.cursorLine, suffix: near.suffix, lineEnding: ending,
             indentStyle: IndentStyle.resolve(document: nearby, insertSpaces: formatting.insertSpaces, tabSize: formatting.tabSize),
-            policy: policy, stopStrings: prompt.stopStrings + extraStopStrings)
+            policy: policy, stopStrings: prompt.stopStrings + extraStopStrings, followsModel: followsModel)
         streamingStop = StreamingStop(context: trimContext)
     }
 

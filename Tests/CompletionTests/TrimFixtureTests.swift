@@ -3,7 +3,7 @@
 //
 //   pass: suffixOverlap            which pass (or `pipeline`, `streaming`)
 //   about: one line on the user-visible bug
-//   options: policy=singleLine lineEnding=crlf indent=tabs:4 stop=<|endoftext|> replaced=1 truncated unended
+//   options: policy=singleLine lineEnding=crlf indent=tabs:4 stop=<|endoftext|> replaced=1 truncated unended invoked
 //   === prefix / === suffix / === middle / === expected   sections; `∅` alone means "dropped"
 //
 // In sections `␣` is a space, `⇥` a tab and `␍` a carriage return, so trailing whitespace is visible.
@@ -72,6 +72,7 @@ struct TrimFixture {
         if let stop = options["stop"] { context.stopStrings = stop.split(separator: ",").map(String.init) }
         context.truncated = options["truncated"] != nil
         context.endedByModel = options["truncated"] == nil && options["unended"] == nil
+        context.followsModel = options["invoked"] != nil
         return context
     }
 }

@@ -18,7 +18,11 @@ public struct StreamingStop: Sendable {
     public func shouldStop(generatedSoFar generated: String) -> Bool {
         let text = LineEnding.normalized(generated)
         if !Trim.cutAtStopStrings(text, context).elementsEqual(text) { return true }
-        if context.isSingleLine, Trim.singleLine(text, context).count < text.count { return true }
+        if context.isSingleLine, Trim.singleLine(text, context.assumingUnended).count < text.count {
+            // A request that follows the model waits for it to end the middle itself (then it is
+            // kept whole), up to as many lines as a middle inside a block gets.
+            if !context.followsModel || context.policy == .singleLine || Text.lines(text).count > Self.unprovenLineCap { return true }
+        }
         if Trim.existingBodyCut(text, context, streaming: true) != nil { return true }
         if Trim.indentationCut(text, context, streaming: true) != nil { return true }
         if Trim.repetitionCut(text, context, completeLinesOnly: true) != nil { return true }

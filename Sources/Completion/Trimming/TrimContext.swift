@@ -28,10 +28,17 @@ public struct TrimContext: Sendable, Equatable {
     /// or a streaming stop, ended it. Inside a block only a middle the model ended may span lines
     /// without reaching the code below (see `Trim.unprovenLines`).
     public var endedByModel: Bool
+    /// The request follows the model: the user asked for it (trigger kind invoked) or it is a menu
+    /// item. A middle the model ended itself is then its proposal for the file (middle + suffix) and
+    /// is kept whole unless a pass proves it wrong (see `keepsModelShape`). Ghost text asked for while
+    /// typing keeps the stricter shape rules: one line with code right of the cursor, whole lines
+    /// above the code at a line's start.
+    public var followsModel: Bool
 
     public init(
         prefix: String, suffix: String, lineEnding: LineEnding = .lf, indentStyle: IndentStyle? = nil,
-        policy: LinePolicy = .auto, stopStrings: [String] = [], truncated: Bool = false, endedByModel: Bool = true
+        policy: LinePolicy = .auto, stopStrings: [String] = [], truncated: Bool = false, endedByModel: Bool = true,
+        followsModel: Bool = false
     ) {
         // The passes work on "\n"; the document's own ending comes back in the last pass.
         self.prefix = LineEnding.normalized(prefix)
@@ -42,6 +49,16 @@ public struct TrimContext: Sendable, Equatable {
         self.stopStrings = stopStrings
         self.truncated = truncated
         self.endedByModel = endedByModel
+        self.followsModel = followsModel
+    }
+
+    /// True when the middle's shape is the model's to decide: the request follows the model, the model
+    /// ended the middle with its end token within the budget, and the user did not ask for single
+    /// lines. Passes that only guess at a shape (one line when code is right of the cursor, whole
+    /// lines above code, the cursor line's block) then leave it; passes that prove a middle wrong
+    /// (stop strings, loops, repeats of the suffix, unbalanced closers, unreachable code) still run.
+    public var keepsModelShape: Bool {
+        followsModel && endedByModel && !truncated && policy != .singleLine
     }
 
     /// Text of the cursor's line left of the cursor.

@@ -135,7 +135,8 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             context: input.otherDocuments.sorted { $0.uri < $1.uri }
                 .map { ContextFile(path: URL(string: $0.uri)?.path ?? $0.uri, text: $0.text) },
             language: DocLanguage(languageID: input.languageId), policy: policy, extraStopStrings: input.stop,
-            lastWindow: freshWindow ? nil : stateLock.withLock { windows[input.uri] })
+            lastWindow: freshWindow ? nil : stateLock.withLock { windows[input.uri] },
+            followsModel: input.invoked || input.mode == .completion)
     }
 
     /// Prompt → engine → trimming for one request, with one retry when trimming leaves nothing.

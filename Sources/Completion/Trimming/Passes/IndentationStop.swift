@@ -20,8 +20,13 @@ extension Trim {
         let reference = Text.isBlank(before) && !Text.isBlank(lines[0])
             ? Text.indentWidth(String(before) + lines[0], tabSize: tabSize)
             : Text.indentWidth(before, tabSize: tabSize)
-        let opensBlock = !Text.isBlank(before) && Trim.opensBlock(before)
-        let floor = Text.isBlank(before)
+        // A middle the model ended itself after code on the cursor's line, in a request that follows
+        // the model, may span levels as one on a blank line does (the rest of a loop body, then the
+        // function's `return`); while streaming that is not known yet, so the wider limit applies.
+        let spansLevels = Text.isBlank(before) || context.followsModel && context.policy != .singleLine
+            && (streaming || context.keepsModelShape)
+        let opensBlock = !Text.isBlank(before) && Trim.opensBlock(before) && !spansLevels
+        let floor = spansLevels
             ? blankLineFloor(lines, reference: reference, context, streaming: streaming, tabSize: tabSize)
             : reference
 
@@ -68,9 +73,10 @@ extension Trim {
         guard streaming || (context.endedByModel && !context.truncated) else { return reference }
         // A middle that ends with a header whose body is the code below bridged the hole by its
         // structure: its dips to outer levels on the way (`elif`, the next loop) are part of it.
-        if !streaming, let last = lines.last(where: { !Text.isBlank($0) }), Trim.opensBlock(last),
-           Text.indentWidth(last, tabSize: tabSize) < below {
-            return topLevel
+        // The middle's last line goes on with the rest of the cursor's line (`    if n` + ` > 1:`).
+        if !streaming, let index = lines.lastIndex(where: { !Text.isBlank($0) }) {
+            let last = index == lines.count - 1 ? String(lines[index]) + context.lineAfterCursor : String(lines[index])
+            if Trim.opensBlock(last), Text.indentWidth(last, tabSize: tabSize) < below { return topLevel }
         }
         return max(min(reference, below), topLevel)
     }
