@@ -35,16 +35,17 @@ let package = Package(
         .target(name: "LSPProtocol"),
         .target(name: "JSONRPC", dependencies: ["LSPProtocol", "CJSON"]),
         .target(name: "Completion", dependencies: ["Tokenizer"]),
-        .target(
-            name: "LanguageServer",
-            dependencies: ["LSPProtocol", "JSONRPC", "Completion", "LlamaEngine", "GGUF", "Tokenizer", "CBuildInfo"]
-        ),
+        // The completion pipeline, the per-document cache and the worker, over a `Generator`
+        // (the in-process engine is the first).
+        .target(name: "CompletionBackend", dependencies: ["Completion", "LlamaEngine", "Tokenizer"]),
+        .target(name: "LanguageServer", dependencies: ["LSPProtocol", "JSONRPC", "Completion", "CompletionBackend", "CBuildInfo"]),
 
         // MARK: Executable
         .executableTarget(
             name: "infill",
             dependencies: [
-                "GGUF", "Tokenizer", "LlamaEngine", "Completion", "LSPProtocol", "JSONRPC", "LanguageServer",
+                "GGUF", "Tokenizer", "LlamaEngine", "Completion", "CompletionBackend", "LSPProtocol", "JSONRPC",
+                "LanguageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +62,10 @@ let package = Package(
         .testTarget(name: "LSPProtocolTests", dependencies: ["LSPProtocol"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "LSPProtocol"]),
         .testTarget(name: "CompletionTests", dependencies: ["InfillTestSupport", "Completion", "Tokenizer", "GGUF"], exclude: ["Fixtures"]),
-        .testTarget(name: "LanguageServerTests", dependencies: ["InfillTestSupport", "LanguageServer", "LSPProtocol", "JSONRPC"]),
+        .testTarget(name: "CompletionBackendTests", dependencies: ["InfillTestSupport", "CompletionBackend", "Completion"]),
+        .testTarget(
+            name: "LanguageServerTests",
+            dependencies: ["InfillTestSupport", "LanguageServer", "CompletionBackend", "LSPProtocol", "JSONRPC"]
+        ),
     ]
 )

@@ -47,7 +47,7 @@ def record(args):
         print(f"{len(responses)}/{len(tasks)}", file=sys.stderr, flush=True)
     with open(args.out, "w") as f:
         json.dump({"model": args.model, "kind": args.kind, "limit": args.limit, "first": args.first, "max_tokens": max_tokens,
-                   "raw": [{"pieces": r["pieces"], "finish": r["finish"]} for r in responses]}, f)
+                   "raw": [{"pieces": r["pieces"], "finish": r["finish"], "retry": r.get("retry")} for r in responses]}, f)
     score_file(args.out, show_failures=False)
 
 
@@ -75,7 +75,7 @@ def indented_suffix(suffix, indent, task_id):
 def score_file(path, show_failures):
     data = json.load(open(path))
     tasks = load_tasks(data["kind"], data["limit"])[:data.get("first") or None]
-    requests = [dict(hole(t), pieces=r["pieces"], finish=r["finish"]) for t, r in zip(tasks, data["raw"])]
+    requests = [dict(hole(t), pieces=r["pieces"], finish=r["finish"], retry=r.get("retry")) for t, r in zip(tasks, data["raw"])]
     responses = fim_batch(data["model"], requests, data["max_tokens"])
     middles = [r.get("middle") or "" for r in responses]
     documents = [completed(t, r) for t, r in zip(tasks, responses)]

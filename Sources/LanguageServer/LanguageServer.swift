@@ -1,3 +1,4 @@
+import CompletionBackend
 import Foundation
 import JSONRPC
 import LSPProtocol
@@ -378,7 +379,9 @@ public final class LanguageServer: Sendable {
         input.deadline = started + .milliseconds(timeLimitMs)
         let output: CompletionOutput
         do {
-            output = try await backend.complete(input, isCancelled: { flag.isCancelled })
+            let cancellation = CancellationToken()
+            flag.onCancel { cancellation.cancel() }
+            output = try await backend.complete(input, cancellation: cancellation)
         } catch is CancellationError {
             stats.withLock { $0.generations += 1; $0.cancelledOrDropped += 1 }
             return nil

@@ -1,5 +1,5 @@
+import CompletionBackend
 import Foundation
-import LlamaEngine
 import LSPProtocol
 
 /// Every user-facing option; `Settings.all` defines each one's key, range and documentation.
@@ -19,7 +19,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var contextTokens: Int = 2048
     public var extraContext: Bool = true
     public var precompute: Bool = true
-    public var draftTokens: Int = SessionOptions().draftTokens
+    public var draftTokens: Int = SessionGenerator.defaultDraftTokens
     public var maxMessageBytes: Int = 64 << 20
 
     /// `firstAnswerMs` for the backend.
@@ -31,7 +31,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
     }
 
-    public static let defaultModel = ModelLocator.defaultName
+    public static let defaultModel = SessionGenerator.defaultModelName
 
     public init() {}
 
@@ -42,7 +42,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         if model.contains("/") || model.hasSuffix(".gguf") {
             return model.hasPrefix("~/") ? home + model.dropFirst() : model
         }
-        return ModelLocator.cachedModelPath(model, environment: environment)
+        return SessionGenerator.cachedModelPath(model, environment: environment)
     }
 
     /// Applies the options present in `json` (an object, or one under an `infill` key as

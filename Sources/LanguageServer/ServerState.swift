@@ -1,3 +1,4 @@
+import CompletionBackend
 import LSPProtocol
 
 /// Everything the server knows between messages. Mutated only by the message loop (in arrival

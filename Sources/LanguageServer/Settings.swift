@@ -1,4 +1,4 @@
-import LlamaEngine
+import CompletionBackend
 import LSPProtocol
 
 /// The one definition of every user setting: its JSON key, its command-line flag, its type and
@@ -107,8 +107,8 @@ public enum Settings {
         Setting(key: "precompute", kind: .boolean(\.precompute), defaultText: "`true`",
                 help: "While idle after a completion, compute the one that follows accepting it.",
                 details: "It is stopped between tokens by any request that needs the model. Off saves CPU on battery."),
-        Setting(key: "draftTokens", kind: .integer(SessionOptions.draftTokenRange, \.draftTokens),
-                defaultText: "`\(SessionOptions().draftTokens)`",
+        Setting(key: "draftTokens", kind: .integer(SessionGenerator.draftTokenRange, \.draftTokens),
+                defaultText: "`\(SessionGenerator.defaultDraftTokens)`",
                 help: "Tokens guessed per decode step from the text so far and checked in one pass (0: off; same output).",
                 details: "Speculative decoding by prompt lookup: a guess is kept only where it is the model's own greedy choice, so completions are the same with or without it. How many are checked is chosen per step from the machine's measured step costs (see docs/architecture.md). Changing it reloads the model."),
         Setting(key: "maxMessageBytes", kind: .integer(1024...(1 << 30), \.maxMessageBytes), defaultText: "`67108864` (64 MiB)",

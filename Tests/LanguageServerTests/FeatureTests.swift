@@ -1,3 +1,4 @@
+import CompletionBackend
 import JSONRPC
 import LSPProtocol
 import XCTest
@@ -152,7 +153,7 @@ final class FeatureTests: XCTestCase {
 final class BackendDecidesReplacementTests: XCTestCase {
     struct FixedBackend: CompletionBackend {
         var output: CompletionOutput
-        func complete(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) async throws -> CompletionOutput { output }
+        func complete(_ input: CompletionInput, cancellation: CancellationToken) async throws -> CompletionOutput { output }
     }
 
     func testBackendCountOfReplacedClosersWins() async throws {

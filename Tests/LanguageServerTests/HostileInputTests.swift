@@ -1,3 +1,4 @@
+import CompletionBackend
 import XCTest
 import JSONRPC
 import LSPProtocol

@@ -1,4 +1,5 @@
 import Completion
+import CompletionBackend
 import LSPProtocol
 import XCTest
 @testable import LanguageServer

@@ -1,3 +1,4 @@
+import CompletionBackend
 import JSONRPC
 import LSPProtocol
 import XCTest

@@ -1,3 +1,4 @@
+import CompletionBackend
 import Foundation
 import InfillTestSupport
 import XCTest

@@ -1,3 +1,4 @@
+import CompletionBackend
 import Foundation
 
 /// Owns the backend and its loading. Loading runs in the background (it never blocks

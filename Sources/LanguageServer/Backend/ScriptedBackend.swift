@@ -1,6 +1,7 @@
 import Foundation
 import LSPProtocol
 import Completion
+import CompletionBackend
 
 /// A deterministic backend for tests and for `infill lsp --scripted-backend` (hidden) until the
 /// engine is wired: the answer is a pure function of the input. It waits on a gate when told to, so
@@ -59,9 +60,8 @@ public final class ScriptedBackend: CompletionBackend, @unchecked Sendable {
     /// How many generations are blocked in `hold`.
     public var waiting: Int { state.lock.withLock { state.waiting } }
 
-    public func complete(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) async throws
-        -> CompletionOutput
-    {
+    public func complete(_ input: CompletionInput, cancellation: CancellationToken) async throws -> CompletionOutput {
+        let isCancelled = { cancellation.isCancelled }
         state.lock.withLock {
             state.calls.append(input)
             if state.calls.count > Self.recordedCallLimit { state.calls.removeFirst(state.calls.count / 2) }

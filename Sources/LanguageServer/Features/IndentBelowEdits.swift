@@ -1,4 +1,5 @@
 import Completion
+import CompletionBackend
 import LSPProtocol
 
 /// The second edit of a completion whose last line is a block header over the code below

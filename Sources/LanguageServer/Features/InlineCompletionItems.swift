@@ -1,3 +1,4 @@
+import CompletionBackend
 import LSPProtocol
 
 /// Turns a middle into the inline item: insert at the cursor, and when the rest of the cursor's

@@ -1,3 +1,4 @@
+import CompletionBackend
 import LSPProtocol
 
 /// Completion-menu items for editors without ghost text (Helix). The item's `textEdit` replaces

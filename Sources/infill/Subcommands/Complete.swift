@@ -1,7 +1,7 @@
 import ArgumentParser
+import CompletionBackend
 import Foundation
 import LanguageServer
-import LlamaEngine
 
 /// `infill complete FILE:LINE:COL`: the middle the language server would insert there, printed
 /// as is. Same prompt, engine and trimming as `textDocument/inlineCompletion`.

@@ -1,18 +1,23 @@
 import ArgumentParser
 import Completion
+import CompletionBackend
 import Foundation
 import LlamaEngine
 
 /// `infill fim-batch` (hidden, a development tool): FIM requests as JSON lines on stdin, one JSON
-/// line out per request. A request with `pieces` (the decoded tokens of an earlier run) is only
-/// trimmed again, so a change to the trimming passes can be scored on a benchmark's recorded raw
-/// generations in seconds instead of re-running the model. Without `pieces` the model generates
-/// greedily up to a stop token or `maxTokens`, with no streaming stop, and the raw pieces come back
-/// with the trimmed middle. Same prompt and trimming as the server's inline completion.
+/// line out per request, each through the server's completion pipeline (`CompletionPipeline`: same
+/// prompt, per-token stop, second try and trimming as an inline completion the user asked for, with
+/// no time limit). The generations come back as pieces; a request that brings them (`pieces`,
+/// `finish` and, when there was a second try, `retry`) is answered by replaying them instead of
+/// running the model, so a change to the trimming passes can be scored on a benchmark's recorded
+/// generations in seconds. A replay never writes more than was recorded: a rule that stops later
+/// than the recording did sees the recording's end.
 ///
-/// in:  {"prefix": "...", "suffix": "...", "path": "a.py", "languageId": "python", "pieces": [...]?, "trigger": 1|2?}
-/// out: {"pieces": [...], "finish": "stop"|"max", "middle": "..."|null, "replaced": N, "indentBelow": {...}?, "promptTokens": N, "reusedTokens": N}
-/// `trigger`: the LSP trigger kind whose trimming applies (1 invoked, the default, as the HumanEval
+/// in:  {"prefix": "...", "suffix": "...", "path": "a.py", "languageId": "python", "trigger": 1|2?,
+///       "pieces": [...]?, "finish": "..."?, "retry": {"pieces": [...], "finish": "..."}?}
+/// out: {"pieces": [...], "finish": "stop"|"max"|"stopped"|..., "retry": {...}?, "middle": "..."|null,
+///       "replaced": N, "indentBelow": {...}?, "promptTokens": N, "reusedTokens": N, ...}
+/// `trigger`: the LSP trigger kind whose rules apply (1 invoked, the default, as the HumanEval
 /// benchmarks ask; 2 automatic ghost text); `replaced`: characters right of the cursor the middle replaces.
 struct FIMBatch: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,6 +33,11 @@ struct FIMBatch: ParsableCommand {
     @Option(help: "Prompt budget in tokens (the server's contextTokens).")
     var contextTokens: Int = 2048
 
+    struct Recorded: Codable {
+        var pieces: [String]
+        var finish: String
+    }
+
     struct Request: Decodable {
         var prefix: String
         var suffix: String
@@ -35,12 +45,14 @@ struct FIMBatch: ParsableCommand {
         var languageId: String?
         var pieces: [String]?
         var finish: String?
+        var retry: Recorded?
         var trigger: Int?
     }
 
     struct Response: Encodable {
         var pieces: [String]
         var finish: String
+        var retry: Recorded?
         var middle: String?
         var replaced: Int
         /// {"firstLine": lines after the cursor's, "lines": [...], "indentation": "..."}
@@ -58,46 +70,69 @@ struct FIMBatch: ParsableCommand {
         let llama = try LlamaModel(path: modelPath)
         let vocabulary = TokenizerVocabulary(llama.tokenizer)
         let fim = try FIMTokens.detect(in: vocabulary, model: (modelPath as NSString).lastPathComponent)
-        let builder = PromptBuilder(tokens: fim, budget: PromptBudget(fileTokens: contextTokens * 3 / 4, extraContextTokens: 0))
-        var session: Session? = nil
+        var recorder: RecordingGenerator? = nil  // the model, loaded for the first request without pieces
         let decoder = JSONDecoder()
         let encoder = JSONEncoder()
         while let line = readLine(strippingNewline: true) {
             guard !line.isEmpty else { continue }
             let request = try decoder.decode(Request.self, from: Data(line.utf8))
-            let plan = CompletionPlan(
-                builder: builder, vocabulary: vocabulary, prefix: request.prefix, suffix: request.suffix,
-                path: request.path, language: request.languageId.flatMap { DocLanguage(languageID: $0) },
-                followsModel: (request.trigger ?? 1) == 1)
-            var pieces = request.pieces ?? []
-            var finish = request.finish ?? "stop"
-            var reused = 0
-            var stats = GenerationStats()
-            if request.pieces == nil {
-                if session == nil { session = try Session(model: llama, options: SessionOptions(threads: engine.threads, draftTokens: engine.draftTokens)) }
-                let result: GenerationResult = try session!.generate(prompt: plan.prompt.tokens, maxTokens: maxTokens,
-                                                   stop: plan.prompt.stopTokens,
-                                                   startingWith: plan.requiredStart) { _, text in
-                    pieces.append(text)
-                    return .continue
+            let generator: any Generator
+            if let pieces = request.pieces {
+                let recorded = [Recorded(pieces: pieces, finish: request.finish ?? "stop")] + (request.retry.map { [$0] } ?? [])
+                generator = ReplayGenerator(vocabulary: vocabulary, fimTokens: fim, generations: recorded.map {
+                    RecordedGeneration(pieces: $0.pieces, ending: Self.ending($0.finish))
+                })
+            } else {
+                if recorder == nil {
+                    recorder = RecordingGenerator(try SessionGenerator(modelPath: modelPath, threads: engine.threads,
+                                                                       draftTokens: engine.draftTokens))
                 }
-                finish = result.finishReason == .maxTokens ? "max" : "stop"
-                reused = result.stats.reusedTokens
-                stats = result.stats
+                recorder!.clear()
+                generator = recorder!
             }
-            // The server's run, replayed: the streaming stop looks at the text after every token.
-            var generated = ""
-            var stoppedEarly = false
-            for piece in pieces {
-                generated += piece
-                if plan.shouldStop(generatedSoFar: generated) { stoppedEarly = true; break }
+            let path = request.path ?? "fim-batch"
+            let input = CompletionInput(
+                mode: .inline, uri: URL(fileURLWithPath: path).absoluteString, languageId: request.languageId ?? "",
+                version: 1, prefix: request.prefix, suffix: request.suffix, maxNewTokens: maxTokens,
+                deadline: .now + .seconds(24 * 3600), contextTokens: contextTokens, precompute: false, invoked: (request.trigger ?? 1) == 1)
+            let answer = try CompletionPipeline(generator: generator).complete(input, cancellation: CancellationToken())
+            var generations = request.pieces.map { pieces in
+                [Recorded(pieces: pieces, finish: request.finish ?? "stop")] + (request.retry.map { [$0] } ?? [])
+            } ?? recorder!.generations.map { Recorded(pieces: $0.pieces, finish: Self.finish($0.ending)) }
+            if generations.isEmpty { generations = [Recorded(pieces: [], finish: "stop")] }
+            var response = Response(
+                pieces: generations[0].pieces, finish: generations[0].finish, retry: generations.dropFirst().first,
+                middle: answer.edit?.text, replaced: answer.edit?.replacedCharactersAfterCursor ?? 0, indentBelow: answer.edit?.indentBelow, promptTokens: answer.output.promptTokens,
+                reusedTokens: answer.output.reusedPromptTokens)
+            if request.pieces == nil {
+                for counts in recorder!.counts {
+                    response.decodeSeconds += counts.decodeSeconds
+                    response.decodeSteps += counts.decodeSteps
+                    response.draftedTokens += counts.draftedTokens
+                    response.acceptedDraftTokens += counts.acceptedDraftTokens
+                }
             }
-            let edit = plan.edit(for: generated, truncated: !stoppedEarly && finish == "max",
-                                 endedByModel: !stoppedEarly && finish == "stop")
-            let response = Response(pieces: pieces, finish: finish, middle: edit?.text, replaced: edit?.replacedCharactersAfterCursor ?? 0, indentBelow: edit?.indentBelow, promptTokens: plan.prompt.tokens.count,
-                                    reusedTokens: reused, decodeSeconds: stats.decodeSeconds, decodeSteps: stats.decodeSteps,
-                                    draftedTokens: stats.draftedTokens, acceptedDraftTokens: stats.acceptedDraftTokens)
             FileHandle.standardOutput.write(try encoder.encode(response) + Data("\n".utf8))
+        }
+    }
+
+    static func finish(_ ending: Generation.Ending) -> String {
+        switch ending {
+        case .stopToken: return "stop"
+        case .maxTokens: return "max"
+        case .stopped: return "stopped"
+        case .contextFull: return "context"
+        case .noAllowedToken: return "none"
+        }
+    }
+
+    static func ending(_ finish: String) -> Generation.Ending {
+        switch finish {
+        case "max": return .maxTokens
+        case "stopped": return .stopped
+        case "context": return .contextFull
+        case "none": return .noAllowedToken
+        default: return .stopToken(-1)
         }
     }
 }

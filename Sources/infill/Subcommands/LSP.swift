@@ -1,4 +1,5 @@
 import ArgumentParser
+import CompletionBackend
 import Foundation
 import JSONRPC
 import LanguageServer

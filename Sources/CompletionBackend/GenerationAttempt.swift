@@ -1,10 +1,9 @@
 import Completion
-import LlamaEngine
 
-/// One run of the engine for a completion: the tokens it wrote, their text, and how it ended.
-struct EngineAttempt {
+/// One generation for a completion: the tokens it wrote, their text, and how it ended.
+struct GenerationAttempt: Sendable {
     /// Tokens an attempt starts from (already part of the answer, fed to the engine after the prompt).
-    struct Start {
+    struct Start: Sendable {
         var tokens: [Int32] = []
         var pieces: [String] = []
     }
@@ -13,7 +12,7 @@ struct EngineAttempt {
     /// Decoded text per token (UTF-8 completed across tokens, so a piece may be empty).
     private(set) var pieces: [String]
     private(set) var text: String
-    private(set) var result: GenerationResult?
+    private(set) var result: Generation?
     var hitDeadline = false
     /// Ended at the first-answer time (`CompletionInput.firstAnswer`) with the model still writing: the
     /// answer is the whole words so far, and the precompute after accepting them writes the rest.
@@ -39,11 +38,11 @@ struct EngineAttempt {
         lastTokenAt = now
     }
 
-    mutating func finish(_ result: GenerationResult) { self.result = result }
+    mutating func finish(_ result: Generation) { self.result = result }
 
     /// Cut short by the token or time limit: the model had not finished, so trimming must not trust
     /// the shape of its last block.
-    var truncated: Bool { result?.finishReason == .maxTokens || hitDeadline || answeredEarly }
+    var truncated: Bool { result?.ending == .maxTokens || hitDeadline || answeredEarly }
 
     /// `text` cut back to its whole words: without a last word the next token may still extend
     /// (`self.plac` → `self.`) and the blanks before it. Empty when no whole word is written yet.
@@ -71,7 +70,7 @@ struct EngineAttempt {
     static let continuesOnNextLine: Set<Character> = [":", "{", "(", "[", ",", "\\"]
 
     var endedByModel: Bool {
-        if case .stopToken = result?.finishReason { return true }
+        if case .stopToken = result?.ending { return true }
         return false
     }
 

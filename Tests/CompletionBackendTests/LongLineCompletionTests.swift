@@ -1,6 +1,6 @@
 import InfillTestSupport
 import XCTest
-@testable import LanguageServer
+@testable import CompletionBackend
 
 /// Long lines and odd text on the pinned 0.5B model: a 2 MB one-line document and five lines of
 /// 1,500 emoji complete like any other file, with a prompt within the budget (they failed with

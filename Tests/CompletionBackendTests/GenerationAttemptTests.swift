@@ -1,13 +1,12 @@
 import XCTest
-@testable import LanguageServer
-@testable import LlamaEngine
+@testable import CompletionBackend
 
 /// When a request's answer is retried, and where a run past its time limit may stop.
-final class EngineAttemptTests: XCTestCase {
-    private func attempt(_ pieces: [(Int32, String)], finish: FinishReason) -> EngineAttempt {
-        var attempt = EngineAttempt()
+final class GenerationAttemptTests: XCTestCase {
+    private func attempt(_ pieces: [(Int32, String)], finish: Generation.Ending) -> GenerationAttempt {
+        var attempt = GenerationAttempt()
         for (token, piece) in pieces { attempt.append(token, piece) }
-        attempt.finish(GenerationResult(tokens: pieces.map(\.0), finishReason: finish, stats: GenerationStats()))
+        attempt.finish(Generation(tokens: pieces.map(\.0), ending: finish))
         return attempt
     }
 
@@ -56,11 +55,11 @@ final class EngineAttemptTests: XCTestCase {
 
     /// An early answer keeps whole words: the last word may still grow (`self.plac` → `self.`).
     func testWholeWords() {
-        XCTAssertEqual(EngineAttempt.wholeWords("self.plac"), "self.")
-        XCTAssertEqual(EngineAttempt.wholeWords("if we're allowed to"), "if we're allowed")
-        XCTAssertEqual(EngineAttempt.wholeWords("len(chunks) > "), "len(chunks) >")
-        XCTAssertEqual(EngineAttempt.wholeWords("x_1 = compute("), "x_1 = compute(")
-        XCTAssertEqual(EngineAttempt.wholeWords("naïve_é"), "", "no whole word yet")
-        XCTAssertEqual(EngineAttempt.wholeWords(""), "")
+        XCTAssertEqual(GenerationAttempt.wholeWords("self.plac"), "self.")
+        XCTAssertEqual(GenerationAttempt.wholeWords("if we're allowed to"), "if we're allowed")
+        XCTAssertEqual(GenerationAttempt.wholeWords("len(chunks) > "), "len(chunks) >")
+        XCTAssertEqual(GenerationAttempt.wholeWords("x_1 = compute("), "x_1 = compute(")
+        XCTAssertEqual(GenerationAttempt.wholeWords("naïve_é"), "", "no whole word yet")
+        XCTAssertEqual(GenerationAttempt.wholeWords(""), "")
     }
 }

@@ -1,25 +1,29 @@
-import LSPProtocol
 import Completion
 
 /// What the server asks of the engine: given a document split at the cursor, produce the middle.
-/// The real backend (FIM prompt → LlamaEngine → trimming, from the Completion module) and the
+/// The real backend (`EngineBackend`: the completion pipeline over a `Generator`) and the
 /// deterministic test backend both conform. Calls never overlap: the server runs one generation
 /// at a time.
 public protocol CompletionBackend: Sendable {
-    /// Returns the text to insert at the cursor. Check `isCancelled` between tokens and return
-    /// early (any result; it is dropped) or throw `CancellationError` once it is true. Stop at a
-    /// line boundary once `input.deadline` has passed, returning what was generated so far.
-    func complete(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) async throws
-        -> CompletionOutput
+    /// Returns the text to insert at the cursor. Check `cancellation` between tokens and return
+    /// early (any result; it is dropped) or throw `CancellationError` once it is cancelled. Stop at
+    /// a line boundary once `input.deadline` has passed, returning what was generated so far.
+    func complete(_ input: CompletionInput, cancellation: CancellationToken) async throws -> CompletionOutput
     /// The document was closed: drop what the backend keeps for it.
-    func forget(_ uri: DocumentURI)
+    func forget(_ uri: String)
     /// What answers, for `infill/status`, when it is not the configured model file.
     var modelDescription: String? { get }
 }
 
 extension CompletionBackend {
-    public func forget(_ uri: DocumentURI) {}
+    public func forget(_ uri: String) {}
     public var modelDescription: String? { nil }
+
+    /// `complete` with a cancellation that is only asked, never announced (tests, `infill complete`).
+    public func complete(_ input: CompletionInput, isCancelled: @escaping @Sendable () -> Bool) async throws
+        -> CompletionOutput {
+        try await complete(input, cancellation: CancellationToken(asking: isCancelled))
+    }
 }
 
 public struct CompletionInput: Sendable, Equatable {
@@ -34,7 +38,7 @@ public struct CompletionInput: Sendable, Equatable {
     }
 
     public var mode: Mode
-    public var uri: DocumentURI
+    public var uri: String
     public var languageId: String
     public var version: Int
     /// The document before the cursor.
@@ -63,7 +67,7 @@ public struct CompletionInput: Sendable, Equatable {
     /// a model that ends at once is asked again for its best answer that says something.
     public var invoked: Bool
 
-    public init(mode: Mode, uri: DocumentURI, languageId: String, version: Int, prefix: String, suffix: String,
+    public init(mode: Mode, uri: String, languageId: String, version: Int, prefix: String, suffix: String,
                 otherDocuments: [ContextDocument] = [], maxNewTokens: Int = 64,
                 deadline: ContinuousClock.Instant = .now + .seconds(1.5), firstAnswer: FirstAnswer = .whenFinished, multiline: MultilinePolicy = .auto,
                 contextTokens: Int = 2048, stop: [String] = [], lineEnding: String = "\n", precompute: Bool = true,
@@ -99,10 +103,10 @@ public enum FirstAnswer: Sendable, Equatable {
 }
 
 public struct ContextDocument: Sendable, Equatable {
-    public var uri: DocumentURI
+    public var uri: String
     public var languageId: String
     public var text: String
-    public init(uri: DocumentURI, languageId: String, text: String) {
+    public init(uri: String, languageId: String, text: String) {
         self.uri = uri
         self.languageId = languageId
         self.text = text
@@ -144,9 +148,3 @@ public enum MultilinePolicy: String, Sendable, Equatable, CaseIterable {
     case always
     case never
 }
-
-/// Loads the backend for a configuration (the model file named there). Called off the request
-/// path; `progress` reports a message and an optional percentage for `$/progress`.
-public typealias BackendLoader = @Sendable (
-    _ configuration: ServerConfiguration, _ progress: @escaping @Sendable (String, Int?) -> Void
-) async throws -> any CompletionBackend

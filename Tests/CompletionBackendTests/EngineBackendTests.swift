@@ -1,7 +1,6 @@
 import InfillTestSupport
-import JSONRPC
 import XCTest
-@testable import LanguageServer
+@testable import CompletionBackend
 
 /// The real backend on the pinned 0.5B model: typing-through and the completion precomputed for
 /// after an acceptance, which both answer without running the model.
@@ -60,13 +59,13 @@ final class EngineBackendTests: XCTestCase {
     /// waits for the running one), so the next keystroke goes on from them: typing on after opening a
     /// file, ghost text then comes once the prompt has run, not only after a pause as long as all of it.
     func testSupersededRequestKeepsThePromptChunksItRan() async throws {
-        XCTAssertEqual(EngineBackend.unbrokenChunk(layerElements: 358_000_000), 128, "the 0.5B")
-        XCTAssertEqual(EngineBackend.unbrokenChunk(layerElements: 1_310_000_000), 32, "the 1.5B")
-        XCTAssertEqual(EngineBackend.unbrokenChunk(layerElements: 100_000_000), 256, "SmolLM2-135M: at most 256")
+        XCTAssertEqual(SessionGenerator.unbrokenChunk(layerElements: 358_000_000), 128, "the 0.5B")
+        XCTAssertEqual(SessionGenerator.unbrokenChunk(layerElements: 1_310_000_000), 32, "the 1.5B")
+        XCTAssertEqual(SessionGenerator.unbrokenChunk(layerElements: 100_000_000), 256, "SmolLM2-135M: at most 256")
         let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
         let prefix = (1...4).map { Self.source.replacingOccurrences(of: "primes_below", with: "primes_\($0)") }
             .joined() + "        if is_prime"
-        let started = Locked<ContinuousClock.Instant?>(nil)
+        let started = Guarded<ContinuousClock.Instant?>(nil)
         let superseded: @Sendable () -> Bool = {  // as a keystroke half a second into the prompt
             started.withLock { $0 = $0 ?? .now; return ContinuousClock.now - $0! > .milliseconds(500) }
         }
@@ -164,7 +163,7 @@ final class EngineBackendTests: XCTestCase {
         let first = try await backend.complete(request(blankLine: 60), isCancelled: { false })
         XCTAssertGreaterThan(first.promptTokens - first.reusedPromptTokens, 500, "a cold prompt")
         let moved = try await backend.complete(request(blankLine: 66), isCancelled: { false })
-        let lineTokens = backend.model.tokenizer.encode(Self.tableLines[80]).count
+        let lineTokens = backend.vocabulary.encode(Self.tableLines[80]).count
         XCTAssertGreaterThan(lineTokens, 10)
         // A fresh cut would run the 6 lines below the old end, and the cursor's lines on top.
         XCTAssertLessThan(moved.promptTokens - moved.reusedPromptTokens, 3 * lineTokens,
@@ -199,7 +198,7 @@ final class EngineBackendTests: XCTestCase {
     /// line 64, not 80), the prompt's prefix starts where the last one's did.
     func testCursorMovedUpRunsOnlyTheLinesAroundIt() async throws {
         let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
-        let lineTokens = backend.model.tokenizer.encode(Self.tableLines[80]).count
+        let lineTokens = backend.vocabulary.encode(Self.tableLines[80]).count
         _ = try await backend.complete(request(blankLine: 100), isCancelled: { false })
         let moved = try await backend.complete(request(blankLine: 90), isCancelled: { false })
         // A fresh cut would run the 16 lines above the old start.
