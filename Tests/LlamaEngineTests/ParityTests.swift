@@ -137,6 +137,65 @@ final class ParityTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(identical, min(bounds.minIdentical, run), "\(name): only \(identical) continuations identical")
     }
 
+    /// llama.cpp's greedy text from short prompts (tools/llama-greedy-reference.py), run as `infill
+    /// generate` runs: the prompt tokenized by our tokenizer (BOS where the GGUF asks), the session with
+    /// its options (default context, no drafting), 16 tokens from position 0 (`testSmolLM2` and its
+    /// siblings run llama.cpp's long prompts with drafting).
+    /// Prompts this short have near ties (SmolLM2: top-2 margins down to 0.003), so the text is
+    /// only llama.cpp's when the arithmetic is, including llama.cpp's f32 KV cache and no flash
+    /// attention (with its defaults, f16 K/V, llama.cpp itself writes other text for half of them).
+    struct GreedyFixture: Decodable {
+        struct Case: Decodable {
+            var text: String
+            var prompt: [Int32]
+            var tokens: [Int32]
+            var margins: [Float]
+            var stopped: Bool
+            var content: String
+        }
+        var reference: String
+        var max_tokens: Int
+        var cases: [Case]
+    }
+
+    private func checkGreedy(_ name: String, modelPath: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(Self.fixtures)/greedy-\(name).json"))
+        let fixture = try JSONDecoder().decode(GreedyFixture.self, from: data)
+        let model = try LlamaModel(path: modelPath)
+        let tokenizer = model.tokenizer
+        let session = try Session(model: model, options: SessionOptions(draftTokens: 0))
+        for c in fixture.cases {
+            let prompt = tokenizer.encode(c.text, addBOS: tokenizer.addsBOS, parseSpecial: false)
+            XCTAssertEqual(prompt, c.prompt, "\(name): llama.cpp tokenizes \(c.text.debugDescription) differently")
+            let result = try session.generate(prompt: prompt, maxTokens: fixture.max_tokens,
+                                              stop: tokenizer.endOfGenerationTokens)
+            let stopped: Bool
+            if case .stopToken = result.finishReason { stopped = true } else { stopped = false }
+            if result.tokens == c.tokens && stopped == c.stopped { continue }
+            let split = zip(result.tokens, c.tokens).prefix { $0 == $1 }.count
+            XCTFail("\(name): greedy text for \(c.text.debugDescription) parts "
+                    + "from llama.cpp's at step \(split) (llama.cpp's margin there "
+                    + "\(split < c.margins.count ? c.margins[split] : -1)): ours "
+                    + "\(tokenizer.decode(result.tokens).debugDescription), llama.cpp \(c.content.debugDescription)")
+        }
+    }
+
+    func testGreedyFromShortPromptsSmolLM2() throws {
+        try checkGreedy("smollm2-135m", modelPath: TestModels.path("smollm2-135m"))
+    }
+
+    func testGreedyFromShortPromptsQwen05B() throws {
+        try checkGreedy("qwen2.5-coder-0.5b", modelPath: TestModels.path("qwen2.5-coder-0.5b"))
+    }
+
+    func testGreedyFromShortPromptsQwen15B() throws {
+        try checkGreedy("qwen2.5-coder-1.5b", modelPath: TestModels.path("qwen2.5-coder-1.5b"))
+    }
+
+    func testGreedyFromShortPromptsSyntheticCodeLlama() throws {
+        try checkGreedy("synthetic-codellama", modelPath: "\(Self.fixtures)/synthetic-codellama.gguf")
+    }
+
     func testSmolLM2() throws {
         try check("smollm2-135m", modelPath: TestModels.path("smollm2-135m"))
     }
