@@ -8,8 +8,9 @@
 infill:   opens the hole's file (the masked lines replaced by one empty line; for span and midline
           the masked characters removed) in the real `infill lsp`, asks textDocument/inlineCompletion
           (invoked, or --trigger 2 automatic) at the hole, applies the item, runs the tests.
-llamacpp: raw FIM prompt through llama-cpp-python, greedy, no trimming (the baseline); also reports
-          the pass rate when its output is cut after the first line.
+llamacpp: raw FIM prompt through llama.cpp (llamacpp_fim.py: llama-server from scripts/install-llama-cpp,
+          or llama-cpp-python), greedy, no trimming (the baseline); also reports the pass rate when its
+          output is cut after the first line.
 """
 import argparse
 import json
@@ -67,31 +68,19 @@ def run_infill(tasks, args):
 
 
 def run_llamacpp(tasks, args):
-    from llama_cpp import Llama
-    llm = Llama(model_path=model_path(args.model), n_ctx=4096, n_threads=args.threads or os.cpu_count(),
-                n_batch=512, verbose=False)
-    eos = {llm.token_eos()}
-    for text in ["<|endoftext|>", "<|im_end|>", "<|fim_pad|>", "<|file_sep|>"]:
-        ids = llm.tokenize(text.encode(), add_bos=False, special=True)
-        if len(ids) == 1:
-            eos.add(ids[0])
+    from llamacpp_fim import RawFIM
+    fim = RawFIM(model_path(args.model), args.threads, args.llamacpp)
     results = []
-    for n, task in enumerate(tasks):
-        prompt = ("<|fim_prefix|>" + task.prefix + "<|fim_suffix|>" + task.suffix + "<|fim_middle|>").encode()
-        toks = llm.tokenize(prompt, add_bos=False, special=True)
-        t0 = time.perf_counter()
-        out = []
-        for tok in llm.generate(toks, temp=0.0, top_k=1):
-            if tok in eos or len(out) >= args.max_tokens:
-                break
-            out.append(tok)
-        ms = (time.perf_counter() - t0) * 1000
-        middle = llm.detokenize(out).decode("utf-8", errors="replace")
-        first = T.first_line(task, middle)
-        results.append({"task": task.task_id, "ok": T.passes(task, middle), "ok_first_line": T.passes(task, first),
-                        "ms": ms, "middle": middle, "expected": task.middle})
-        if args.verbose:
-            print(f"{n:4d} {'PASS' if results[-1]['ok'] else 'fail'} {ms:7.0f} ms {middle!r}", flush=True)
+    try:
+        for n, task in enumerate(tasks):
+            middle, ms = fim.generate(task.prefix, task.suffix, args.max_tokens)
+            first = T.first_line(task, middle)
+            results.append({"task": task.task_id, "ok": T.passes(task, middle), "ok_first_line": T.passes(task, first),
+                            "ms": ms, "middle": middle, "expected": task.middle})
+            if args.verbose:
+                print(f"{n:4d} {'PASS' if results[-1]['ok'] else 'fail'} {ms:7.0f} ms {middle!r}", flush=True)
+    finally:
+        fim.close()
     return results
 
 
@@ -107,6 +96,8 @@ def main():
     ap.add_argument("--max-tokens", type=int, default=0)
     ap.add_argument("--time-limit-ms", type=int, default=10000)
     ap.add_argument("--binary", default="", help="the infill binary (default: this checkout's release build)")
+    ap.add_argument("--llamacpp", choices=["auto", "server", "python"], default="auto",
+                    help="llama.cpp side: llama-server from scripts/install-llama-cpp, or llama-cpp-python (auto: python if importable)")
     ap.add_argument("--out", default="")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--min-pass", type=float, default=None, help="exit 1 below this pass rate (smoke use)")

@@ -8,8 +8,8 @@ blanks ignored) and edit similarity, per language.
 infill:   opens the window as a file in the real `infill lsp`, asks textDocument/inlineCompletion
           (invoked; --trigger 2 automatic) at the cursor, applies the first item; the prediction is
           the cursor's line after it, right of the cursor.
-llamacpp: the raw FIM prompt of the same window through llama-cpp-python, greedy, cut at the first
-          line break (the baseline).
+llamacpp: the raw FIM prompt of the same window through llama.cpp (../humaneval/llamacpp_fim.py),
+          greedy, cut at the first line break (the baseline).
 """
 import argparse
 import json
@@ -60,31 +60,17 @@ def run_infill(tasks, args):
 
 
 def run_llamacpp(tasks, args):
-    from llama_cpp import Llama
-    llm = Llama(model_path=model_path(args.model), n_ctx=4096, n_threads=args.threads or os.cpu_count(),
-                n_batch=512, verbose=False)
-    eos = {llm.token_eos()}
-    for text in ["<|endoftext|>", "<|im_end|>", "<|fim_pad|>", "<|file_sep|>"]:
-        ids = llm.tokenize(text.encode(), add_bos=False, special=True)
-        if len(ids) == 1:
-            eos.add(ids[0])
+    from llamacpp_fim import RawFIM
+    fim = RawFIM(model_path(args.model), args.threads, args.llamacpp)
     out = []
-    for n, t in enumerate(tasks):
-        prompt = ("<|fim_prefix|>" + t.prefix + "<|fim_suffix|>" + t.suffix + "<|fim_middle|>").encode()
-        toks = llm.tokenize(prompt, add_bos=False, special=True)
-        t0 = time.perf_counter()
-        generated = []
-        for tok in llm.generate(toks, temp=0.0, top_k=1):
-            if tok in eos or len(generated) >= args.max_tokens:
-                break
-            generated.append(tok)
-            if b"\n" in llm.detokenize(generated):
-                break
-        ms = (time.perf_counter() - t0) * 1000
-        middle = llm.detokenize(generated).decode("utf-8", errors="replace")
-        out.append((middle.split("\n", 1)[0], ms, middle))
-        if args.verbose:
-            print(f"{n:4d} {t.language:10s} {ms:6.0f} ms {out[-1][0]!r} want {t.expected!r}", flush=True)
+    try:
+        for n, t in enumerate(tasks):
+            middle, ms = fim.generate(t.prefix, t.suffix, args.max_tokens, first_line=True)
+            out.append((middle.split("\n", 1)[0], ms, middle))
+            if args.verbose:
+                print(f"{n:4d} {t.language:10s} {ms:6.0f} ms {out[-1][0]!r} want {t.expected!r}", flush=True)
+    finally:
+        fim.close()
     return out
 
 
@@ -99,6 +85,8 @@ def main():
     ap.add_argument("--max-tokens", type=int, default=64)
     ap.add_argument("--time-limit-ms", type=int, default=10000)
     ap.add_argument("--binary", default="", help="the infill binary (default: this checkout's release build)")
+    ap.add_argument("--llamacpp", choices=["auto", "server", "python"], default="auto",
+                    help="llama.cpp side: llama-server from scripts/install-llama-cpp, or llama-cpp-python (auto: python if importable)")
     ap.add_argument("--out", default="")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
