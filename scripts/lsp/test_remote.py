@@ -136,3 +136,19 @@ def test_server_killed_mid_stream_then_back(port, servers):
     items = r["result"]["items"] if r.get("result") else []
     assert items and "fibonacci(n - 1)" in items[0]["insertText"].replace("n-1", "n - 1"), r
     stop(c)
+
+
+def test_a_server_with_another_vocabulary_is_refused(port, servers):
+    servers.append(LlamaServer(port))
+    # A Code Llama vocabulary with FIM tokens (a test fixture), against the server's Qwen one.
+    other = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "LlamaEngineTests", "Fixtures",
+                                         "synthetic-codellama.gguf"))
+    c = WireClient([BIN, "lsp", "--backend", "llama-server", "--url", f"http://127.0.0.1:{port}", "--tokenizer-model", other])
+    c.request("initialize", {"capabilities": {"window": {"workDoneProgress": True}}}, timeout=10)
+    c.notify("initialized", {})
+    end = c.wait_notification(lambda n: n["method"] == "$/progress" and n["params"]["value"]["kind"] == "end", 60)
+    message = end["params"]["value"].get("message", "")
+    assert "tokenizes differently" in message and "--tokenizer-model" in message, message
+    r = inline(c, FIB, 3, 11, timeout=10)
+    assert r.get("result") is None, r
+    stop(c)

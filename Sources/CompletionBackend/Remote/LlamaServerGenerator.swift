@@ -156,23 +156,34 @@ public final class LlamaServerGenerator: Generator {
             }
             return true
         }
-        defer { slots[slot].tokens = request.prompt + generation.tokens.dropLast() }
-        slots[slot].tokens = []  // unknown until it ends well
+        // What the slot holds is unknown until the generation ends well (the server may be gone).
+        slots[slot].tokens = []
+        var ended = false
+        defer { if ended { slots[slot].tokens = request.prompt + generation.tokens.dropLast() } }
         guard maxTokens > 0 else {
             generation.ending = .contextFull
+            ended = true
             return generation
         }
         // Constrained first tokens, one request each.
         while !excluded.isEmpty || !required.isEmpty {
-            if interrupt?() == true { generation.ending = .stopped; return generation }
+            if interrupt?() == true {
+                generation.ending = .stopped
+                ended = true
+                return generation
+            }
             guard let token = try constrainedToken(after: request.prompt + generation.tokens, slot: slot,
                                                    excluding: excluded, startingWith: Array(required), interrupt: interrupt)
             else {
                 generation.ending = .noAllowedToken
+                ended = true
                 return generation
             }
             excluded = []
-            guard accept(token) else { return generation }
+            guard accept(token) else {
+                ended = true
+                return generation
+            }
         }
         // The rest, streamed.
         let streamedOnly = generation.tokens.isEmpty
@@ -181,8 +192,8 @@ public final class LlamaServerGenerator: Generator {
             body: ["n_predict": maxTokens - generation.tokens.count, "stream": true], interrupt: interrupt)
         defer { exchange.close() }
         var events = ServerSentEvents()
-        var ended = false
-        reading: while !ended {
+        var finalEvent = false
+        reading: while !finalEvent {
             let bytes: [UInt8]?
             do {
                 bytes = try exchange.readBody()
@@ -208,14 +219,15 @@ public final class LlamaServerGenerator: Generator {
                     if streamedOnly, let timings = chunk["timings"] as? [String: Any], let cached = timings["cache_n"] as? Int {
                         generation.reusedTokens = cached
                     }
-                    ended = true
+                    finalEvent = true
                 }
             }
             if interrupt?() == true { generation.ending = .stopped; break }
         }
-        if !ended, generation.ending == .maxTokens {
+        if !finalEvent, generation.ending == .maxTokens {
             throw EngineBackendError("llama-server at \(url) ended the stream before its last event (stopped or crashed?)")
         }
+        ended = true
         if let first = firstTokenAt, generation.tokens.count > 1 {
             generation.decodeTokens = generation.tokens.count - 1
             let elapsed = ContinuousClock.now - first
