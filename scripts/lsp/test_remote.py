@@ -2,6 +2,7 @@
 with the settings under which it matches our engine, and `infill lsp --backend llama-server` driving it:
 a completion, then the server killed mid-stream (a logged error and a null answer), then a restarted
 server answering the next request. Skips when llama-server is not installed (INFILL_LLAMA_CPP_BIN)."""
+import json
 import os
 import signal
 import socket
@@ -55,6 +56,17 @@ class LlamaServer:
         self.kill()
         raise AssertionError("llama-server did not become healthy in 60 s")
 
+    def wait_until_generating(self, timeout=60):
+        """Until a slot has written a token of its answer (`/slots`), so a kill lands mid-stream."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/slots", timeout=5) as r:
+                slots = json.load(r)
+            if any(s.get("is_processing") and (s.get("next_token") or [{}])[0].get("n_decoded", 0) > 0 for s in slots):
+                return
+            time.sleep(0.05)
+        raise AssertionError("llama-server never started generating")
+
     def kill(self):
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
@@ -74,9 +86,9 @@ def servers():
         server.kill()
 
 
-def start_lsp(port):
+def start_lsp(port, *flags):
     c = WireClient([BIN, "lsp", "--backend", "llama-server", "--url", f"http://127.0.0.1:{port}",
-                    "--tokenizer-model", MODEL, "--time-limit-ms", "30000"])
+                    "--tokenizer-model", MODEL, "--time-limit-ms", "30000", *flags])
     c.request("initialize", {"capabilities": {"window": {"workDoneProgress": True}}}, timeout=10)
     c.notify("initialized", {})
     end = c.wait_notification(lambda n: n["method"] == "$/progress" and n["params"]["value"]["kind"] == "end", 60)
@@ -114,14 +126,14 @@ def test_completion_through_llama_server(port, servers):
 def test_server_killed_mid_stream_then_back(port, servers):
     server = LlamaServer(port)
     servers.append(server)
-    c = start_lsp(port)
+    c = start_lsp(port, "--max-new-tokens", "1000")
     # A long answer, so the kill lands while tokens stream.
     text = "# all the prime numbers below 1000, one per line, as a python list literal\nPRIMES = [\n"
     c.notify("textDocument/didOpen", {"textDocument": {"uri": "file:///p.py", "languageId": "python", "version": 1, "text": text}})
     c.send({"jsonrpc": "2.0", "id": 900, "method": "textDocument/inlineCompletion",
                   "params": {"textDocument": {"uri": "file:///p.py"}, "position": {"line": 2, "character": 0},
                              "context": {"triggerKind": 1}}})
-    time.sleep(1.0)
+    server.wait_until_generating()
     server.kill()
     r = c.wait_response(900, 30)
     assert r.get("result") is None, r
