@@ -164,3 +164,28 @@ def test_a_server_with_another_vocabulary_is_refused(port, servers):
     r = inline(c, FIB, 3, 11, timeout=10)
     assert r.get("result") is None, r
     stop(c)
+
+
+def test_cancelling_a_request_stops_the_servers_generation(port, servers):
+    server = LlamaServer(port)
+    servers.append(server)
+    c = start_lsp(port, "--max-new-tokens", "1000", "--precompute", "false")
+    text = "# all the prime numbers below 1000, one per line, as a python list literal\nPRIMES = [\n"
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": "file:///p.py", "languageId": "python", "version": 1, "text": text}})
+    c.send({"jsonrpc": "2.0", "id": 901, "method": "textDocument/inlineCompletion",
+            "params": {"textDocument": {"uri": "file:///p.py"}, "position": {"line": 2, "character": 0},
+                       "context": {"triggerKind": 1}}})
+    server.wait_until_generating()
+    c.notify("$/cancelRequest", {"id": 901})
+    c.wait_response(901, 10)
+    # The closed stream stops the slot: llama-server notices when it writes its next token, which on a
+    # loaded machine may take seconds; 1000 tokens would take minutes.
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/slots", timeout=5) as r:
+            if not any(s.get("is_processing") for s in json.load(r)):
+                break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("llama-server still generates after the request was cancelled")
+    stop(c)
