@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Completion", dependencies: ["Tokenizer"]),
         // The completion pipeline, the per-document cache and the worker, over a `Generator`
         // (the in-process engine is the first).
-        .target(name: "CompletionBackend", dependencies: ["Completion", "LlamaEngine", "Tokenizer"]),
+        .target(name: "CompletionBackend", dependencies: ["Completion", "GGUF", "LlamaEngine", "Tokenizer"]),
         .target(name: "LanguageServer", dependencies: ["LSPProtocol", "JSONRPC", "Completion", "CompletionBackend", "CBuildInfo"]),
 
         // MARK: Executable

@@ -82,7 +82,7 @@ public struct CompletionPipeline {
         let typing = !input.invoked && input.mode != .docstring
         let ranAhead: Int
         switch urgency {
-        case .idle: ranAhead = try prefill(plan.prompt.tokens, chunk: 32, unbroken: false, cancellation: cancellation)
+        case .idle: ranAhead = try prefill(plan.prompt.tokens, chunk: generator.interruptibleChunk, unbroken: false, cancellation: cancellation)
         case .request where typing:
             ranAhead = try prefill(plan.prompt.tokens, chunk: generator.unbrokenChunk, unbroken: true, cancellation: cancellation)
         case .request: ranAhead = 0

@@ -31,8 +31,12 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         try self.init(generator: SessionGenerator(modelPath: modelPath, threads: threads, draftTokens: draftTokens))
     }
 
+    /// What answers, for `infill/status` (nil: the configured model file).
+    public let modelDescription: String?
+
     /// Takes `generator` over: from now on only this backend's worker uses it.
-    public init(generator: any Generator) {
+    public init(generator: any Generator, description: String? = nil) {
+        modelDescription = description
         vocabulary = generator.vocabulary
         worker = GeneratorWorker(generator: generator)
     }
@@ -200,7 +204,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         // runs about 70 tokens a second here). Then the window stays; a request grows it when it must.
         try CompletionPipeline.checkNotCancelled(cancellation)
         guard generator.tokensRunBetweenMoves(for: grown.prompt.tokens) <= Self.longestIdleRunBetweenMoves else { return }
-        try pipeline.prefill(grown.prompt.tokens, chunk: 32, unbroken: false, cancellation: cancellation)
+        try pipeline.prefill(grown.prompt.tokens, chunk: generator.interruptibleChunk, unbroken: false, cancellation: cancellation)
         if cancellation.isCancelled { return }
         state.withLock { $0.cache.setWindow(grown.prompt.window, for: input.uri) }
     }

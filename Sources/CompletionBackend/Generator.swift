@@ -21,6 +21,10 @@ public protocol Generator: AnyObject {
     /// (`CompletionPipeline.prefill`): about half a second to a second of prompt. Default 128.
     var unbrokenChunk: Int { get }
 
+    /// Tokens per piece of a prompt run as idle work (a precompute, window growth), which a request
+    /// interrupts between pieces or within one where the generator can. Default 32.
+    var interruptibleChunk: Int { get }
+
     /// Keeps as much of the start of `prompt` as the generator holds already (at most all but its last
     /// token) and forgets the rest; returns how many tokens that is.
     func reuse(_ prompt: [Int32]) -> Int
@@ -41,6 +45,7 @@ public protocol Generator: AnyObject {
 extension Generator {
     public var contextLength: Int { Int.max }
     public var unbrokenChunk: Int { 128 }
+    public var interruptibleChunk: Int { 32 }
     public func tokensRunBetweenMoves(for prompt: [Int32]) -> Int { 0 }
 }
 

@@ -24,6 +24,7 @@ public final class RecordingGenerator: Generator {
     public var vocabulary: any TokenVocabulary { recorded.vocabulary }
     public var fimTokens: FIMTokens { recorded.fimTokens }
     public var unbrokenChunk: Int { recorded.unbrokenChunk }
+    public var interruptibleChunk: Int { recorded.interruptibleChunk }
     public func reuse(_ prompt: [Int32]) -> Int { recorded.reuse(prompt) }
     public func run(_ prompt: [Int32], interrupt: (() -> Bool)?) throws -> Int { try recorded.run(prompt, interrupt: interrupt) }
     public func tokensRunBetweenMoves(for prompt: [Int32]) -> Int { recorded.tokensRunBetweenMoves(for: prompt) }

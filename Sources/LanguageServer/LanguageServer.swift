@@ -274,7 +274,7 @@ public final class LanguageServer: Sendable {
             return try encoder.encode(await executeCommand(r, flag: flag))
         case is StatusRequest:
             var stats = self.stats.current
-            stats.model = await model.loaded?.modelDescription ?? snapshot.configuration.modelPath()
+            stats.model = await model.loaded?.modelDescription ?? snapshot.configuration.backendDescription
             stats.modelState = await model.stateDescription
             return try encoder.encode(stats)
         default:
@@ -332,7 +332,8 @@ public final class LanguageServer: Sendable {
             return (s.configuration, s.progressCounter, s.capabilities.window?.workDoneProgress ?? false)
         }
         let tokenValue = JSONValue.string("infill/model-load/\(token)")
-        let name = (configuration.modelPath() as NSString).lastPathComponent
+        let name = configuration.backend == "llama-server" ? "llama-server at \(configuration.url)"
+            : (configuration.modelPath() as NSString).lastPathComponent
         // Progress goes out in order, after the client has accepted the token.
         let (events, progress) = AsyncStream.makeStream(of: WorkDoneProgress.self)
         Task { [self] in
@@ -345,7 +346,7 @@ public final class LanguageServer: Sendable {
             }
         }
         progress.yield(WorkDoneProgress(kind: "begin", title: "Loading \(name)", percentage: 0, cancellable: false))
-        log("loading model \(configuration.modelPath())", type: 3)
+        log("loading model \(configuration.backendDescription)", type: 3)
         Task { [self] in
             await model.load(configuration, loader: loader, progress: { message, percentage in
                 progress.yield(WorkDoneProgress(kind: "report", message: message, percentage: percentage))
@@ -384,6 +385,12 @@ public final class LanguageServer: Sendable {
             output = try await backend.complete(input, cancellation: cancellation)
         } catch is CancellationError {
             stats.withLock { $0.generations += 1; $0.cancelledOrDropped += 1 }
+            return nil
+        } catch {
+            // The model failed this request (llama-server down or restarting): say why, answer nothing;
+            // the next request tries again.
+            stats.withLock { $0.generations += 1; $0.cancelledOrDropped += 1 }
+            log("completion failed: \(error)", type: 1)
             return nil
         }
         let elapsed = ContinuousClock.now - started

@@ -8,6 +8,11 @@ import LSPProtocol
 public struct ServerConfiguration: Sendable, Equatable {
     // What each setting means, its range and its key: `Settings.all`.
     public var model: String = ServerConfiguration.defaultModel
+    /// One of `backends`.
+    public var backend: String = "local"
+    public static let backends = ["local", "llama-server"]
+    public var url: String = "http://127.0.0.1:8080"
+    public var tokenizerModel: String = ServerConfiguration.defaultModel
     public var threads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
     public var maxNewTokens: Int = 64
     public var docstringMaxNewTokens: Int = 160
@@ -38,11 +43,25 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The GGUF file `model` names: a path (contains `/` or ends in `.gguf`), else a pinned name in
     /// the model cache (`$INFILL_CACHE`, default `~/.cache/infill`).
     public func modelPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        Self.path(of: model, environment: environment)
+    }
+
+    /// The GGUF file whose vocabulary the llama-server backend tokenizes with (`tokenizerModel`).
+    public func tokenizerModelPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        Self.path(of: tokenizerModel, environment: environment)
+    }
+
+    static func path(of model: String, environment: [String: String]) -> String {
         let home = environment["HOME"] ?? NSHomeDirectory()
         if model.contains("/") || model.hasSuffix(".gguf") {
             return model.hasPrefix("~/") ? home + model.dropFirst() : model
         }
         return SessionGenerator.cachedModelPath(model, environment: environment)
+    }
+
+    /// What answers completions, for `infill/status` and logs.
+    public var backendDescription: String {
+        backend == "llama-server" ? "llama-server at \(url) (tokenizer \(tokenizerModel))" : modelPath()
     }
 
     /// Applies the options present in `json` (an object, or one under an `infill` key as
@@ -67,6 +86,7 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// Whether going from `self` to `other` needs the model loaded again.
     public func needsReload(for other: ServerConfiguration) -> Bool {
-        model != other.model || threads != other.threads || draftTokens != other.draftTokens
+        backend != other.backend || url != other.url || tokenizerModel != other.tokenizerModel
+            || model != other.model || threads != other.threads || draftTokens != other.draftTokens
     }
 }

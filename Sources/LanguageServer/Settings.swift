@@ -15,6 +15,8 @@ public struct Setting: Sendable {
         case integerOrAuto(ClosedRange<Int>, WritableKeyPath<ServerConfiguration, Int?> & Sendable)
         case boolean(WritableKeyPath<ServerConfiguration, Bool> & Sendable)
         case text(WritableKeyPath<ServerConfiguration, String> & Sendable)
+        /// One of a few words.
+        case choice([String], WritableKeyPath<ServerConfiguration, String> & Sendable)
         case multiline
     }
 
@@ -42,6 +44,7 @@ public struct Setting: Sendable {
         case .integerOrAuto(let r, _): return "\"auto\" or an integer from \(r.lowerBound) to \(r.upperBound)"
         case .boolean: return "true or false"
         case .text: return "a non-empty string"
+        case .choice(let words, _): return words.map { "`\($0)`" }.joined(separator: " or ")
         case .multiline: return "\"auto\", \"always\" or \"never\""
         }
     }
@@ -67,6 +70,9 @@ public struct Setting: Sendable {
         case .text(let path):
             guard let s = value.stringValue, !s.isEmpty else { return rejected }
             configuration[keyPath: path] = s
+        case .choice(let words, let path):
+            guard let s = value.stringValue, words.contains(s) else { return rejected }
+            configuration[keyPath: path] = s
         case .multiline:
             if let s = value.stringValue, let policy = MultilinePolicy(rawValue: s) {
                 configuration.multiline = policy
@@ -85,6 +91,14 @@ public enum Settings {
         Setting(key: "model", kind: .text(\.model), defaultText: "`\(ServerConfiguration.defaultModel)`",
                 help: "A pinned model name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b, smollm2-135m) or a GGUF path.",
                 details: "Names resolve to `$INFILL_CACHE/models/NAME.gguf` (`INFILL_CACHE` defaults to `~/.cache/infill`; `scripts/fetch-models` downloads the pinned ones); anything containing `/` or ending in `.gguf` is a path (`~/` is expanded)."),
+        Setting(key: "backend", kind: .choice(ServerConfiguration.backends, \.backend), defaultText: "`local`",
+                help: "What runs the model: local (the in-process engine on `model`) or llama-server (llama.cpp's server at `url`).",
+                details: "With `llama-server`, prompts are built, tokenized and trimmed here and generated there, token by token (see docs/remote.md); `model`, `threads` and `draftTokens` then do not apply."),
+        Setting(key: "url", kind: .text(\.url), defaultText: "`http://127.0.0.1:8080`",
+                help: "Where llama-server listens (backend llama-server): an http:// URL.", details: ""),
+        Setting(key: "tokenizerModel", kind: .text(\.tokenizerModel), defaultText: "`\(ServerConfiguration.defaultModel)`",
+                help: "A GGUF (pinned name or path) with the vocabulary of the model llama-server runs (backend llama-server).",
+                details: "Only its vocabulary is read. At connect the server's tokenization is compared with it, and the server is refused if they differ."),
         Setting(key: "threads", kind: .integer(1...512, \.threads), defaultText: "all cores",
                 help: "Engine threads.", details: ""),
         Setting(key: "maxNewTokens", kind: .integer(1...4096, \.maxNewTokens), defaultText: "`64`",

@@ -30,6 +30,22 @@ final class SettingsTests: XCTestCase {
         }
     }
 
+    func testBackendIsOneOfItsWordsAndChangingItReloads() {
+        let backend = Settings.named("backend")!
+        var c = ServerConfiguration()
+        for bad: JSONValue in [.string("remote"), .string(""), .int(1), .null] {
+            XCTAssertNotNil(backend.apply(bad, to: &c), "\(bad)")
+        }
+        XCTAssertEqual(c.backend, "local")
+        XCTAssertNil(backend.apply(.string("llama-server"), to: &c))
+        XCTAssertEqual(c.backend, "llama-server")
+        XCTAssertTrue(ServerConfiguration().needsReload(for: c))
+        var moved = c
+        moved.url = "http://10.0.0.2:8080"
+        XCTAssertTrue(c.needsReload(for: moved))
+        XCTAssertTrue(c.backendDescription.hasPrefix("llama-server at http://127.0.0.1:8080"), c.backendDescription)
+    }
+
     func testKeysAndFlagsAreUnique() {
         XCTAssertEqual(Set(Settings.all.map(\.key)).count, Settings.all.count)
         XCTAssertEqual(Settings.named("maxNewTokens")?.flag, "--max-new-tokens")
@@ -44,6 +60,9 @@ final class SettingsTests: XCTestCase {
         let bad = try run(binary, ["lsp", "--context-tokens", "4611686018427387904"])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.output.contains("--context-tokens must be an integer from 64 to 16384"), bad.output)
+        let badBackend = try run(binary, ["lsp", "--backend", "remote"])
+        XCTAssertNotEqual(badBackend.status, 0)
+        XCTAssertTrue(badBackend.output.contains("--backend must be `local` or `llama-server`"), badBackend.output)
     }
 
     private func run(_ binary: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {

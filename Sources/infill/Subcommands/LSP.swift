@@ -16,6 +16,9 @@ struct LSP: AsyncParsableCommand {
 
     // One option per entry of `Settings.all`, named, documented and validated by it.
     @Option(help: help("model")) var model: String?
+    @Option(help: help("backend")) var backend: String?
+    @Option(help: help("url")) var url: String?
+    @Option(help: help("tokenizerModel")) var tokenizerModel: String?
     @Option(help: help("threads")) var threads: String?
     @Option(help: help("maxNewTokens")) var maxNewTokens: String?
     @Option(help: help("docstringMaxNewTokens")) var docstringMaxNewTokens: String?
@@ -38,7 +41,7 @@ struct LSP: AsyncParsableCommand {
     var debugBacktrace = false
 
     private var flagValues: [(key: String, text: String?)] {
-        [("model", model), ("threads", threads), ("maxNewTokens", maxNewTokens),
+        [("model", model), ("backend", backend), ("url", url), ("tokenizerModel", tokenizerModel), ("threads", threads), ("maxNewTokens", maxNewTokens),
          ("docstringMaxNewTokens", docstringMaxNewTokens), ("timeLimitMs", timeLimitMs),
          ("firstAnswerMs", firstAnswerMs), ("multiline", multiline), ("contextTokens", contextTokens),
          ("extraContext", extraContext), ("precompute", precompute), ("draftTokens", draftTokens),
