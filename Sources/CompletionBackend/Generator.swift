@@ -36,12 +36,17 @@ public protocol Generator: AnyObject {
     /// Tokens that bringing the generator to `prompt` would run where nothing can interrupt them
     /// (the in-process engine runs the text between cached runs it moves). Default 0: none known.
     func tokensRunBetweenMoves(for prompt: [Int32]) -> Int
+
+    /// Tokens of `prompt` the generator holds already, where they are or elsewhere (it would not run
+    /// them); changes nothing. Default 0: none known.
+    func heldTokens(for prompt: [Int32]) -> Int
 }
 
 extension Generator {
     public var contextLength: Int { Int.max }
     public var unbrokenChunk: Int { 128 }
     public func tokensRunBetweenMoves(for prompt: [Int32]) -> Int { 0 }
+    public func heldTokens(for prompt: [Int32]) -> Int { 0 }
 }
 
 /// What the per-token callback tells the generator.
