@@ -24,6 +24,8 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         var requestsThatRan = 0
         /// Generations run (a retry is a second one; tests).
         var attemptsRun = 0
+        /// Prompt tokens the generator held after the last warm job's latest chunk (tests).
+        var warmedTokens = 0
     }
 
     /// The in-process engine on the model at `modelPath`.
@@ -41,6 +43,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
 
     var requestsThatRan: Int { state.withLock { $0.requestsThatRan } }
     var attemptsRun: Int { state.withLock { $0.attemptsRun } }
+    var warmedTokens: Int { state.withLock { $0.warmedTokens } }
 
     public func complete(_ input: CompletionInput, cancellation: CancellationToken) async throws -> CompletionOutput {
         let started = ContinuousClock.now
@@ -92,10 +95,31 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
                      answerBy: () -> ContinuousClock.Instant?, cancellation: CancellationToken) throws
         -> (CompletionPipeline.Answer, CompletionPlan) {
         let pipeline = pipeline(generator)
-        let plan = pipeline.plan(for: input, window: state.withLock { $0.cache[input.uri].window })
+        let window = state.withLock { $0.cache[input.uri].window }
+        var plan = pipeline.plan(for: input, window: window)
+        if window == nil, urgency == .request, let short = shortWindow(plan, input, pipeline) { plan = short }
         try CompletionPipeline.checkNotCancelled(cancellation)  // a late precompute must not move the cut
         state.withLock { $0.cache.setWindow(plan.prompt.window, for: input.uri) }
         return (try pipeline.run(input, plan: plan, urgency: urgency, answerBy: answerBy, cancellation: cancellation), plan)
+    }
+
+    /// The first ghost text for a document whose prompt the generator does not hold: a short window
+    /// (the least share a kept cut holds, `PromptBuilder.minimumStickyShare`), since running the full
+    /// prompt would hold the answer for seconds (about 20 on the 1.5B here). The cut stays there for
+    /// the next keystrokes, and window growth brings it back to full in idle time. Nil for requests
+    /// whose prompts stay as they are: the user asked (invoked, menu, docstring), or most of the full
+    /// prompt is held already.
+    private func shortWindow(_ full: CompletionPlan, _ input: CompletionInput, _ pipeline: CompletionPipeline)
+        -> CompletionPlan? {
+        guard input.mode == .inline, !input.invoked else { return nil }
+        let generator = pipeline.generator
+        guard full.prompt.tokens.count - generator.heldTokens(for: full.prompt.tokens) > generator.unbrokenChunk * 4
+        else { return nil }
+        var narrow = input
+        narrow.contextTokens = max(1, Int(Double(input.contextTokens) * PromptBuilder.minimumStickyShare))
+        // Planned again with the full budget from the narrow cut, as the next keystrokes will be.
+        let short = pipeline.plan(for: input, window: pipeline.plan(for: narrow, window: nil).prompt.window)
+        return short.prompt.tokens.count < full.prompt.tokens.count ? short : nil
     }
 
     private func pipeline(_ generator: any Generator) -> CompletionPipeline {
@@ -193,21 +217,55 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     /// interrupted growth leaves the cut where it was.
     private func growWindow(_ input: CompletionInput, generator: any Generator, cancellation: CancellationToken) throws {
         let pipeline = pipeline(generator)
-        let grown = pipeline.plan(for: input, window: nil)
-        guard state.withLock({ $0.cache[input.uri].window }) != grown.prompt.window else { return }
-        // Placing the cached text in the grown prompt runs the tokens between its moved runs first,
-        // and no request can interrupt that: a long run would hold the generator for seconds (the 1.5B
-        // runs about 70 tokens a second here). Then the window stays; a request grows it when it must.
-        try CompletionPipeline.checkNotCancelled(cancellation)
-        guard generator.tokensRunBetweenMoves(for: grown.prompt.tokens) <= Self.longestIdleRunBetweenMoves else { return }
-        try pipeline.prefill(grown.prompt.tokens, chunk: 32, unbroken: false, cancellation: cancellation)
-        if cancellation.isCancelled { return }
-        state.withLock { $0.cache.setWindow(grown.prompt.window, for: input.uri) }
+        let full = pipeline.plan(for: input, window: nil)
+        while let current = state.withLock({ $0.cache[input.uri].window }), current != full.prompt.window {
+            // Placing the cached text in the grown prompt runs the tokens between its moved runs first,
+            // and no request can interrupt that: a long run would hold the generator for seconds (the
+            // 1.5B runs about 70 tokens a second here). So the window grows by as many lines at each
+            // end as keep that run short, each step's cut kept once it has run.
+            try CompletionPipeline.checkNotCancelled(cancellation)
+            var lines = Self.growthStepLines
+            var grown = full
+            while generator.tokensRunBetweenMoves(for: grown.prompt.tokens) > Self.longestIdleRunBetweenMoves {
+                guard lines > 0 else { return }
+                let step = PromptWindow(
+                    linesBeforePrefix: max(full.prompt.window.linesBeforePrefix, current.linesBeforePrefix - lines),
+                    linesAfterSuffix: max(full.prompt.window.linesAfterSuffix, current.linesAfterSuffix - lines))
+                grown = pipeline.plan(for: input, window: step)
+                lines /= 2
+            }
+            guard grown.prompt.window != current else { return }
+            try pipeline.prefill(grown.prompt.tokens, chunk: 32, unbroken: false, cancellation: cancellation)
+            if cancellation.isCancelled { return }
+            state.withLock { $0.cache.setWindow(grown.prompt.window, for: input.uri) }
+        }
     }
+
+    /// Lines a growth step adds at most at each end of the window (fewer where they hold more tokens
+    /// than `longestIdleRunBetweenMoves`).
+    static let growthStepLines = 8
 
     /// Most tokens idle work runs between moved text, where a request cannot interrupt it (one
     /// prefill batch: about half a second on the 1.5B here).
     static let longestIdleRunBetweenMoves = 32
+
+    /// Warms the document's prompt in idle time: its chunks, once run, stay in the generator, and the
+    /// first request reuses them where its prompt shares the text (at its start, or moved). Only for a
+    /// document no prompt has run for; any request cancels it within a layer.
+    public func documentOpened(_ input: CompletionInput) {
+        guard precomputesNext, input.precompute, state.withLock({ $0.cache[input.uri].window == nil }) else { return }
+        let cancellation = CancellationToken()
+        worker.submit(.warm, cancellation) { [weak self] generator in
+            guard let self, !cancellation.isCancelled else { return }
+            let pipeline = self.pipeline(generator)
+            let plan = pipeline.plan(for: input, window: nil)
+            guard generator.tokensRunBetweenMoves(for: plan.prompt.tokens) <= Self.longestIdleRunBetweenMoves else { return }
+            self.state.withLock { $0.warmedTokens = 0 }
+            try? pipeline.prefill(plan.prompt.tokens, chunk: 32, unbroken: false, cancellation: cancellation) { held in
+                self.state.withLock { $0.warmedTokens = held }
+            }
+        }
+    }
 
     public func forget(_ uri: String) {
         state.withLock { $0.cache.forget(uri) }

@@ -55,6 +55,32 @@ final class EngineBackendTests: XCTestCase {
         XCTAssertGreaterThan(elsewhere.promptTokens, 0)
     }
 
+    /// After didOpen the worker runs the document's prompt in idle time (the warm job); a request
+    /// arriving meanwhile interrupts it and reuses the chunks it finished.
+    func testOpenedDocumentIsWarmedAndARequestReusesWhatWasFinished() async throws {
+        let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
+        let text = (1...16).map { Self.source.replacingOccurrences(of: "primes_below", with: "primes_\($0)") }.joined()
+        let opened = input(prefix: text, suffix: "")
+        backend.documentOpened(opened)
+        let deadline = Date().addingTimeInterval(120)
+        while backend.warmedTokens < 96, Date() < deadline { try await Task.sleep(nanoseconds: 5_000_000) }
+        let warmed = backend.warmedTokens
+        XCTAssertGreaterThanOrEqual(warmed, 96, "the warm job ran chunks")
+        var request = input(prefix: text + "    ")
+        request.invoked = true  // the full prompt, whatever the generator holds
+        let answer = try await backend.complete(request, isCancelled: { false })
+        XCTAssertGreaterThan(answer.promptTokens, warmed + 64, "the request came before the warm job finished")
+        XCTAssertGreaterThanOrEqual(answer.reusedPromptTokens, warmed, "the warmed chunks were reused")
+        let stopped = backend.warmedTokens
+        try await Task.sleep(nanoseconds: 300_000_000)
+        XCTAssertEqual(backend.warmedTokens, stopped, "the request cancelled the warm job")
+
+        // A document some prompt ran for is not warmed again.
+        backend.documentOpened(opened)
+        _ = try await backend.complete(request, isCancelled: { false })
+        XCTAssertEqual(backend.warmedTokens, stopped)
+    }
+
     /// A request superseded while its long prompt runs keeps the chunks it finished (the newer request
     /// waits for the running one), so the next keystroke goes on from them: typing on after opening a
     /// file, ghost text then comes once the prompt has run, not only after a pause as long as all of it.
@@ -160,7 +186,9 @@ final class EngineBackendTests: XCTestCase {
     /// the engine runs only the tokens around the cursor, not the lines a fresh cut would add below.
     func testCursorMovedDownRunsOnlyTheLinesAroundIt() async throws {
         let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
-        let first = try await backend.complete(request(blankLine: 60), isCancelled: { false })
+        var cold = request(blankLine: 60)
+        cold.invoked = true  // the full window: a cold request made while typing would get a short one
+        let first = try await backend.complete(cold, isCancelled: { false })
         XCTAssertGreaterThan(first.promptTokens - first.reusedPromptTokens, 500, "a cold prompt")
         let moved = try await backend.complete(request(blankLine: 66), isCancelled: { false })
         let lineTokens = backend.vocabulary.encode(Self.tableLines[80]).count
