@@ -71,7 +71,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             worker.cancelIdleWork()
         }
         return try await worker.run(.request, cancellation) { generator in
-            let (answer, _) = try self.run(input, generator: generator, urgency: .request, answerBy: { answerBy },
+            let (answer, short) = try self.run(input, generator: generator, urgency: .request, answerBy: { answerBy },
                                            cancellation: cancellation)
             guard input.mode != .docstring else { return answer.output }
             let edit = answer.edit
@@ -84,37 +84,57 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             // Not after a completion that also indents the code below: that document is another guess.
             if let edit, edit.indentBelow == nil, self.precomputesNext, input.precompute {
                 self.precomputeAfterAccepting(edit, of: input, timeLimit: input.deadline - started, continuing: answer.early)
+            } else if short {
+                // No precompute to grow the window after: it grows now, until the next request.
+                let cancellation = CancellationToken()
+                self.worker.submit(.windowGrowth, cancellation) { [weak self] generator in
+                    try? self?.growWindow(input, generator: generator, cancellation: cancellation)
+                }
             }
             return answer.output
         }
     }
 
     /// Plans `input` with the document cut where the last prompt for it cut it (or afresh), records
-    /// the new cut, and runs the pipeline. Returns the answer and the plan.
+    /// the new cut, and runs the pipeline. Returns the answer and whether its window was a short one
+    /// (`shortWindow`).
     private func run(_ input: CompletionInput, generator: any Generator, urgency: CompletionPipeline.Urgency,
                      answerBy: () -> ContinuousClock.Instant?, cancellation: CancellationToken) throws
-        -> (CompletionPipeline.Answer, CompletionPlan) {
+        -> (CompletionPipeline.Answer, shortWindow: Bool) {
         let pipeline = pipeline(generator)
-        let window = state.withLock { $0.cache[input.uri].window }
+        let (window, typedOn) = state.withLock { ($0.cache[input.uri].window, $0.cache[input.uri].typedOverColdPrompt) }
         var plan = pipeline.plan(for: input, window: window)
-        if window == nil, urgency == .request, let short = shortWindow(plan, input, pipeline) { plan = short }
+        let cold = urgency == .request && input.mode == .inline && !input.invoked && Self.isCold(plan, generator)
+        var shortened = false
+        if cold, typedOn, let short = shortWindow(plan, input, pipeline) {
+            plan = short
+            shortened = true
+        }
         try CompletionPipeline.checkNotCancelled(cancellation)  // a late precompute must not move the cut
         state.withLock { $0.cache.setWindow(plan.prompt.window, for: input.uri) }
-        return (try pipeline.run(input, plan: plan, urgency: urgency, answerBy: answerBy, cancellation: cancellation), plan)
+        do {
+            let answer = try pipeline.run(input, plan: plan, urgency: urgency, answerBy: answerBy, cancellation: cancellation)
+            if cold { state.withLock { $0.cache.setTypedOverColdPrompt(false, for: input.uri) } }
+            return (answer, shortened)
+        } catch is CancellationError where cold {
+            state.withLock { $0.cache.setTypedOverColdPrompt(true, for: input.uri) }
+            throw CancellationError()
+        }
     }
 
-    /// The first ghost text for a document whose prompt the generator does not hold: a short window
-    /// (the least share a kept cut holds, `PromptBuilder.minimumStickyShare`), since running the full
-    /// prompt would hold the answer for seconds (about 20 on the 1.5B here). The cut stays there for
-    /// the next keystrokes, and window growth brings it back to full in idle time. Nil for requests
-    /// whose prompts stay as they are: the user asked (invoked, menu, docstring), or most of the full
-    /// prompt is held already.
+    /// Whether the generator lacks more of `plan`'s prompt than about two to four seconds of prefill.
+    private static func isCold(_ plan: CompletionPlan, _ generator: any Generator) -> Bool {
+        plan.prompt.tokens.count - generator.heldTokens(for: plan.prompt.tokens) > generator.unbrokenChunk * 4
+    }
+
+    /// For a keystroke that superseded a request still running a cold prompt (`isCold`; the user types
+    /// on after opening a file): a short window (the least share a kept cut holds,
+    /// `PromptBuilder.minimumStickyShare`), since the full prompt would hold the first ghost text for
+    /// seconds (about 20 on the 1.5B here). The cut stays there for the next keystrokes, and window
+    /// growth brings it back to full in idle time. A lone request (the user waits for it) keeps its
+    /// full prompt, as do those the user asked for (invoked, menu, docstring).
     private func shortWindow(_ full: CompletionPlan, _ input: CompletionInput, _ pipeline: CompletionPipeline)
         -> CompletionPlan? {
-        guard input.mode == .inline, !input.invoked else { return nil }
-        let generator = pipeline.generator
-        guard full.prompt.tokens.count - generator.heldTokens(for: full.prompt.tokens) > generator.unbrokenChunk * 4
-        else { return nil }
         var narrow = input
         narrow.contextTokens = max(1, Int(Double(input.contextTokens) * PromptBuilder.minimumStickyShare))
         // Planned again with the full budget from the narrow cut, as the next keystrokes will be.

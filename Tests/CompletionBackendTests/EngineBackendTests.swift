@@ -222,6 +222,42 @@ final class EngineBackendTests: XCTestCase {
         XCTAssertGreaterThan(reopened.promptTokens - reopened.reusedPromptTokens, 5 * lineTokens)
     }
 
+    /// A keystroke that supersedes a request still running a cold prompt (the user types on after
+    /// opening a file) answers from a short window; idle time grows it back to the full one, a few
+    /// lines at a time, and a request after that runs only the tokens around the cursor.
+    func testTypingOverAColdPromptAnswersFromAShortWindowGrownInIdleTime() async throws {
+        let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
+        let uri = "file:///tmp/primes.py"
+        var cold = request(blankLine: 100)
+        cold.contextTokens = 2048  // about 1,540 prompt tokens: seconds of prefill
+        let started = Guarded<ContinuousClock.Instant?>(nil)
+        let superseded: @Sendable () -> Bool = {  // as a keystroke 300 ms into the prompt
+            started.withLock { $0 = $0 ?? .now; return ContinuousClock.now - $0! > .milliseconds(300) }
+        }
+        do {
+            _ = try await backend.complete(cold, isCancelled: superseded)
+            XCTFail("superseded")
+        } catch is CancellationError {}
+        let full = try XCTUnwrap(backend.window(for: uri))
+
+        var typed = cold
+        typed.prefix += "t"
+        let short = try await backend.complete(typed, isCancelled: { false })
+        let shortWindow = try XCTUnwrap(backend.window(for: uri))
+        XCTAssertGreaterThan(shortWindow.linesBeforePrefix, full.linesBeforePrefix, "the prefix starts lower")
+        XCTAssertLessThan(short.promptTokens, 700, "a short window")
+
+        let deadline = Date().addingTimeInterval(120)
+        while backend.window(for: uri) != full, Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        XCTAssertEqual(backend.window(for: uri), full, "grown back to the full window")
+        typed.prefix += "o"
+        if short.middle.hasPrefix("o") { typed.prefix += "#" }  // off the shown completion's path
+        typed.precompute = false
+        let grown = try await backend.complete(typed, isCancelled: { false })
+        XCTAssertGreaterThan(grown.promptTokens, 1200, "the full window")
+        XCTAssertLessThan(grown.promptTokens - grown.reusedPromptTokens, 64, "grown in idle time")
+    }
+
     /// After the cursor moves up (here past a 16-line step of the prefix cut: a fresh cut would start at
     /// line 64, not 80), the prompt's prefix starts where the last one's did.
     func testCursorMovedUpRunsOnlyTheLinesAroundIt() async throws {
