@@ -276,7 +276,8 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         guard precomputesNext, input.precompute, state.withLock({ $0.cache[input.uri].window == nil }) else { return }
         let cancellation = CancellationToken()
         worker.submit(.warm, cancellation) { [weak self] generator in
-            guard let self, !cancellation.isCancelled else { return }
+            // A request that ran meanwhile holds its prompt in the generator: keep it.
+            guard let self, !cancellation.isCancelled, self.state.withLock({ $0.cache[input.uri].window == nil }) else { return }
             let pipeline = self.pipeline(generator)
             let plan = pipeline.plan(for: input, window: nil)
             guard generator.tokensRunBetweenMoves(for: plan.prompt.tokens) <= Self.longestIdleRunBetweenMoves else { return }
