@@ -4,7 +4,9 @@ typed at one keystroke per --interval seconds with an automatic inlineCompletion
 waiting for answers, as an editor sends them. Nothing is in the KV cache yet, so the first prompt (about
 1,500 tokens) must run while newer keystrokes supersede the requests. Reports how much of the prompt the
 requests got through while typing, how many keystrokes got ghost text, and when the last answer came.
-  python3 Benchmarks/typing/cold_start.py --model qwen2.5-coder-0.5b [--interval 0.2]
+With --read SECONDS the user reads that long (after the model is ready) before typing: idle time the server
+may spend on the opened file.
+  python3 Benchmarks/typing/cold_start.py --model qwen2.5-coder-0.5b [--interval 0.2] [--read 3]
 """
 import argparse
 import json
@@ -25,10 +27,12 @@ def main():
     ap.add_argument("--model", default="qwen2.5-coder-0.5b")
     ap.add_argument("--file", default=textwrap.__file__)
     ap.add_argument("--interval", type=float, default=0.2, help="seconds between keystrokes")
+    ap.add_argument("--read", type=float, default=0, help="seconds between the model being ready and the first keystroke")
+    ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "infill"))
     args = ap.parse_args()
     text = open(args.file).read()
     lines = text.split("\n")
-    client = LSPClient([os.path.join(ROOT, ".build", "release", "infill"), "lsp", "--model", args.model])
+    client = LSPClient([args.binary, "lsp", "--model", args.model])
     client.initialize({"multiline": "never"})
     client.notify("$/setTrace", {"value": "verbose"})  # each finished generation in window/logMessage
     uri = "file://" + os.path.abspath(args.file)
@@ -48,6 +52,7 @@ def main():
             elif msg.get("method") == "window/logMessage":
                 logs.append(msg["params"]["message"])
     threading.Thread(target=read, daemon=True).start()
+    time.sleep(args.read)
 
     t0 = time.perf_counter()
     sent, doc = {}, list(lines)
@@ -71,6 +76,7 @@ def main():
     print(json.dumps({"model": args.model, "keystrokes": len(sent), "typing_s": round(typed - t0, 1),
                       "prompt_tokens": s["lastPromptTokens"], "cached_when_typing_ended": s["lastReusedTokens"],
                       "answers_with_text": len(shown), "first_text": shown[0] if shown else None,
+                      "first_text_after_typing_s": round(shown[0][1] - (typed - t0), 1) if shown else None,
                       "last_answer_after_typing_s": round(max(a[0] for a in answers.values()) - typed, 1)}))
     client.proc.kill()
 

@@ -9,6 +9,10 @@ public protocol CompletionBackend: Sendable {
     /// early (any result; it is dropped) or throw `CancellationError` once it is cancelled. Stop at
     /// a line boundary once `input.deadline` has passed, returning what was generated so far.
     func complete(_ input: CompletionInput, cancellation: CancellationToken) async throws -> CompletionOutput
+    /// The document was opened: `input` is the request the server expects for it first (the cursor
+    /// where the server guesses it). The backend may run that prompt while nobody waits, so the first
+    /// real request finds the document's text computed.
+    func documentOpened(_ input: CompletionInput)
     /// The document was closed: drop what the backend keeps for it.
     func forget(_ uri: String)
     /// What answers, for `infill/status`, when it is not the configured model file.
@@ -16,6 +20,7 @@ public protocol CompletionBackend: Sendable {
 }
 
 extension CompletionBackend {
+    public func documentOpened(_ input: CompletionInput) {}
     public func forget(_ uri: String) {}
     public var modelDescription: String? { nil }
 

@@ -185,8 +185,10 @@ public struct CompletionPipeline {
     /// a request does interrupt within a layer. Interrupted within a layer, a long prompt would leave
     /// the cache where it was, and a user typing on after opening a file would see no ghost text for
     /// the whole line.
+    /// `ran`: told the prompt tokens the generator holds after each chunk.
     @discardableResult
-    func prefill(_ prompt: [Int32], chunk: Int, unbroken: Bool, cancellation: CancellationToken) throws -> Int {
+    func prefill(_ prompt: [Int32], chunk: Int, unbroken: Bool, cancellation: CancellationToken,
+                 ran: (Int) -> Void = { _ in }) throws -> Int {
         try Self.checkNotCancelled(cancellation)
         let start = generator.reuse(prompt)
         var end = start
@@ -196,6 +198,7 @@ public struct CompletionPipeline {
             try Self.checkNotCancelled(cancellation)  // a request is waiting: keep the cache for it
             end = min(prompt.count - 1, end + chunk)
             _ = try generator.run(Array(prompt[..<end]), interrupt: interrupt)
+            ran(end)
         }
         return end - start
     }

@@ -24,6 +24,9 @@ public struct DocumentCompletionCache: Sendable {
         /// requests cut it there again while that keeps enough, so a cursor moved up or down runs only
         /// the lines around it. Idle time grows it back (window growth).
         public var window: PromptWindow?
+        /// A request made while typing was superseded while it ran a prompt the generator mostly
+        /// lacked: the user types on, and the next request answers from a short window.
+        public var typedOverColdPrompt = false
     }
 
     private var documents: [String: Entry] = [:]
@@ -90,6 +93,10 @@ public struct DocumentCompletionCache: Sendable {
 
     public mutating func setWindow(_ window: PromptWindow?, for uri: String) {
         documents[uri, default: Entry()].window = window
+    }
+
+    public mutating func setTypedOverColdPrompt(_ typedOn: Bool, for uri: String) {
+        documents[uri, default: Entry()].typedOverColdPrompt = typedOn
     }
 
     /// The document was closed.

@@ -24,6 +24,8 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
         var requestsThatRan = 0
         /// Generations run (a retry is a second one; tests).
         var attemptsRun = 0
+        /// Prompt tokens the generator held after the last warm job's latest chunk (tests).
+        var warmedTokens = 0
     }
 
     /// The in-process engine on the model at `modelPath`.
@@ -45,6 +47,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
 
     var requestsThatRan: Int { state.withLock { $0.requestsThatRan } }
     var attemptsRun: Int { state.withLock { $0.attemptsRun } }
+    var warmedTokens: Int { state.withLock { $0.warmedTokens } }
 
     public func complete(_ input: CompletionInput, cancellation: CancellationToken) async throws -> CompletionOutput {
         let started = ContinuousClock.now
@@ -72,7 +75,7 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             worker.cancelIdleWork()
         }
         return try await worker.run(.request, cancellation) { generator in
-            let (answer, _) = try self.run(input, generator: generator, urgency: .request, answerBy: { answerBy },
+            let (answer, short) = try self.run(input, generator: generator, urgency: .request, answerBy: { answerBy },
                                            cancellation: cancellation)
             guard input.mode != .docstring else { return answer.output }
             let edit = answer.edit
@@ -85,21 +88,62 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
             // Not after a completion that also indents the code below: that document is another guess.
             if let edit, edit.indentBelow == nil, self.precomputesNext, input.precompute {
                 self.precomputeAfterAccepting(edit, of: input, timeLimit: input.deadline - started, continuing: answer.early)
+            } else if short {
+                // No precompute to grow the window after: it grows now, until the next request.
+                let cancellation = CancellationToken()
+                self.worker.submit(.windowGrowth, cancellation) { [weak self] generator in
+                    try? self?.growWindow(input, generator: generator, cancellation: cancellation)
+                }
             }
             return answer.output
         }
     }
 
     /// Plans `input` with the document cut where the last prompt for it cut it (or afresh), records
-    /// the new cut, and runs the pipeline. Returns the answer and the plan.
+    /// the new cut, and runs the pipeline. Returns the answer and whether its window was a short one
+    /// (`shortWindow`).
     private func run(_ input: CompletionInput, generator: any Generator, urgency: CompletionPipeline.Urgency,
                      answerBy: () -> ContinuousClock.Instant?, cancellation: CancellationToken) throws
-        -> (CompletionPipeline.Answer, CompletionPlan) {
+        -> (CompletionPipeline.Answer, shortWindow: Bool) {
         let pipeline = pipeline(generator)
-        let plan = pipeline.plan(for: input, window: state.withLock { $0.cache[input.uri].window })
+        let (window, typedOn) = state.withLock { ($0.cache[input.uri].window, $0.cache[input.uri].typedOverColdPrompt) }
+        var plan = pipeline.plan(for: input, window: window)
+        let cold = urgency == .request && input.mode == .inline && !input.invoked && Self.isCold(plan, generator)
+        var shortened = false
+        if cold, typedOn, let short = shortWindow(plan, input, pipeline) {
+            plan = short
+            shortened = true
+        }
         try CompletionPipeline.checkNotCancelled(cancellation)  // a late precompute must not move the cut
         state.withLock { $0.cache.setWindow(plan.prompt.window, for: input.uri) }
-        return (try pipeline.run(input, plan: plan, urgency: urgency, answerBy: answerBy, cancellation: cancellation), plan)
+        do {
+            let answer = try pipeline.run(input, plan: plan, urgency: urgency, answerBy: answerBy, cancellation: cancellation)
+            if cold { state.withLock { $0.cache.setTypedOverColdPrompt(false, for: input.uri) } }
+            return (answer, shortened)
+        } catch is CancellationError where cold {
+            state.withLock { $0.cache.setTypedOverColdPrompt(true, for: input.uri) }
+            throw CancellationError()
+        }
+    }
+
+    /// Whether the generator lacks more of `plan`'s prompt than about two to four seconds of prefill.
+    private static func isCold(_ plan: CompletionPlan, _ generator: any Generator) -> Bool {
+        plan.prompt.tokens.count - generator.heldTokens(for: plan.prompt.tokens) > generator.unbrokenChunk * 4
+    }
+
+    /// For a keystroke that superseded a request still running a cold prompt (`isCold`; the user types
+    /// on after opening a file): a short window (the least share a kept cut holds,
+    /// `PromptBuilder.minimumStickyShare`), since the full prompt would hold the first ghost text for
+    /// seconds (about 20 on the 1.5B here). The cut stays there for the next keystrokes, and window
+    /// growth brings it back to full in idle time. A lone request (the user waits for it) keeps its
+    /// full prompt, as do those the user asked for (invoked, menu, docstring).
+    private func shortWindow(_ full: CompletionPlan, _ input: CompletionInput, _ pipeline: CompletionPipeline)
+        -> CompletionPlan? {
+        var narrow = input
+        narrow.contextTokens = max(1, Int(Double(input.contextTokens) * PromptBuilder.minimumStickyShare))
+        // Planned again with the full budget from the narrow cut, as the next keystrokes will be.
+        let short = pipeline.plan(for: input, window: pipeline.plan(for: narrow, window: nil).prompt.window)
+        return short.prompt.tokens.count < full.prompt.tokens.count ? short : nil
     }
 
     private func pipeline(_ generator: any Generator) -> CompletionPipeline {
@@ -197,21 +241,56 @@ public final class EngineBackend: CompletionBackend, @unchecked Sendable {
     /// interrupted growth leaves the cut where it was.
     private func growWindow(_ input: CompletionInput, generator: any Generator, cancellation: CancellationToken) throws {
         let pipeline = pipeline(generator)
-        let grown = pipeline.plan(for: input, window: nil)
-        guard state.withLock({ $0.cache[input.uri].window }) != grown.prompt.window else { return }
-        // Placing the cached text in the grown prompt runs the tokens between its moved runs first,
-        // and no request can interrupt that: a long run would hold the generator for seconds (the 1.5B
-        // runs about 70 tokens a second here). Then the window stays; a request grows it when it must.
-        try CompletionPipeline.checkNotCancelled(cancellation)
-        guard generator.tokensRunBetweenMoves(for: grown.prompt.tokens) <= Self.longestIdleRunBetweenMoves else { return }
-        try pipeline.prefill(grown.prompt.tokens, chunk: generator.interruptibleChunk, unbroken: false, cancellation: cancellation)
-        if cancellation.isCancelled { return }
-        state.withLock { $0.cache.setWindow(grown.prompt.window, for: input.uri) }
+        let full = pipeline.plan(for: input, window: nil)
+        while let current = state.withLock({ $0.cache[input.uri].window }), current != full.prompt.window {
+            // Placing the cached text in the grown prompt runs the tokens between its moved runs first,
+            // and no request can interrupt that: a long run would hold the generator for seconds (the
+            // 1.5B runs about 70 tokens a second here). So the window grows by as many lines at each
+            // end as keep that run short, each step's cut kept once it has run.
+            try CompletionPipeline.checkNotCancelled(cancellation)
+            var lines = Self.growthStepLines
+            var grown = full
+            while generator.tokensRunBetweenMoves(for: grown.prompt.tokens) > Self.longestIdleRunBetweenMoves {
+                guard lines > 0 else { return }
+                let step = PromptWindow(
+                    linesBeforePrefix: max(full.prompt.window.linesBeforePrefix, current.linesBeforePrefix - lines),
+                    linesAfterSuffix: max(full.prompt.window.linesAfterSuffix, current.linesAfterSuffix - lines))
+                grown = pipeline.plan(for: input, window: step)
+                lines /= 2
+            }
+            guard grown.prompt.window != current else { return }
+            try pipeline.prefill(grown.prompt.tokens, chunk: generator.interruptibleChunk, unbroken: false, cancellation: cancellation)
+            if cancellation.isCancelled { return }
+            state.withLock { $0.cache.setWindow(grown.prompt.window, for: input.uri) }
+        }
     }
+
+    /// Lines a growth step adds at most at each end of the window (fewer where they hold more tokens
+    /// than `longestIdleRunBetweenMoves`).
+    static let growthStepLines = 8
 
     /// Most tokens idle work runs between moved text, where a request cannot interrupt it (one
     /// prefill batch: about half a second on the 1.5B here).
     static let longestIdleRunBetweenMoves = 32
+
+    /// Warms the document's prompt in idle time: its chunks, once run, stay in the generator, and the
+    /// first request reuses them where its prompt shares the text (at its start, or moved). Only for a
+    /// document no prompt has run for; any request cancels it within a layer.
+    public func documentOpened(_ input: CompletionInput) {
+        guard precomputesNext, input.precompute, state.withLock({ $0.cache[input.uri].window == nil }) else { return }
+        let cancellation = CancellationToken()
+        worker.submit(.warm, cancellation) { [weak self] generator in
+            // A request that ran meanwhile holds its prompt in the generator: keep it.
+            guard let self, !cancellation.isCancelled, self.state.withLock({ $0.cache[input.uri].window == nil }) else { return }
+            let pipeline = self.pipeline(generator)
+            let plan = pipeline.plan(for: input, window: nil)
+            guard generator.tokensRunBetweenMoves(for: plan.prompt.tokens) <= Self.longestIdleRunBetweenMoves else { return }
+            self.state.withLock { $0.warmedTokens = 0 }
+            try? pipeline.prefill(plan.prompt.tokens, chunk: generator.interruptibleChunk, unbroken: false, cancellation: cancellation) { held in
+                self.state.withLock { $0.warmedTokens = held }
+            }
+        }
+    }
 
     public func forget(_ uri: String) {
         state.withLock { $0.cache.forget(uri) }

@@ -40,6 +40,10 @@ public protocol Generator: AnyObject {
     /// Tokens that bringing the generator to `prompt` would run where nothing can interrupt them
     /// (the in-process engine runs the text between cached runs it moves). Default 0: none known.
     func tokensRunBetweenMoves(for prompt: [Int32]) -> Int
+
+    /// Tokens of `prompt` the generator holds already, where they are or elsewhere (it would not run
+    /// them); changes nothing. Default 0: none known.
+    func heldTokens(for prompt: [Int32]) -> Int
 }
 
 extension Generator {
@@ -47,6 +51,7 @@ extension Generator {
     public var unbrokenChunk: Int { 128 }
     public var interruptibleChunk: Int { 32 }
     public func tokensRunBetweenMoves(for prompt: [Int32]) -> Int { 0 }
+    public func heldTokens(for prompt: [Int32]) -> Int { 0 }
 }
 
 /// What the per-token callback tells the generator.

@@ -1,13 +1,13 @@
 import Foundation
 
 /// The one thread that uses a generator, and its queue of jobs: requests first, then precomputes, then
-/// window growth; in order of arrival within each. A job carries its own cancellation; the worker
+/// window growth, then warming opened documents; in order of arrival within each. A job carries its own cancellation; the worker
 /// runs every job it was given, and a cancelled one returns at its first check. A thread of its
 /// own: the generator blocks while it runs, and Swift's cooperative threads (one per core) must stay
 /// free for the server's requests.
 final class GeneratorWorker: @unchecked Sendable {
     enum Priority: Int, Comparable {
-        case request, precompute, windowGrowth
+        case request, precompute, windowGrowth, warm
         static func < (a: Priority, b: Priority) -> Bool { a.rawValue < b.rawValue }
         var isIdleWork: Bool { self != .request }
     }
@@ -58,7 +58,7 @@ final class GeneratorWorker: @unchecked Sendable {
         }
     }
 
-    /// Cancels every precompute and window growth, running or queued: a request needs the generator
+    /// Cancels every precompute, window growth and warm job, running or queued: a request needs the generator
     /// (the running one stops within a layer of the model), or newer idle work replaces them.
     func cancelIdleWork() {
         let idle: [CancellationToken] = condition.withLock {

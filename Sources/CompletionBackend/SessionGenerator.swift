@@ -81,6 +81,8 @@ public final class SessionGenerator: Generator {
 
     public func tokensRunBetweenMoves(for prompt: [Int32]) -> Int { session.tokensRunBetweenMoves(for: prompt) }
 
+    public func heldTokens(for prompt: [Int32]) -> Int { session.heldTokens(for: prompt) }
+
     static func ending(_ reason: FinishReason) -> Generation.Ending {
         switch reason {
         case .stopToken(let token): return .stopToken(token)

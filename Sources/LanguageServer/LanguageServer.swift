@@ -127,6 +127,7 @@ public final class LanguageServer: Sendable {
                 $0.outOfStep.remove(d.uri)
                 $0.touch(d.uri)
             }
+            Task { await warm(d.uri) }
         case let n as DidChangeTextDocumentNotification:
             didChange(n)
         case let n as DidSaveTextDocumentNotification:
@@ -357,6 +358,8 @@ public final class LanguageServer: Sendable {
                 } else {
                     progress.yield(WorkDoneProgress(kind: "end", message: "\(name) ready"))
                     log("model \(name) ready", type: 3)
+                    // Opened while the model loaded: the document the user looks at now.
+                    if let uri = state.withLock({ $0.recency.first }) { Task { await warm(uri) } }
                 }
                 progress.finish()
             })
@@ -413,6 +416,16 @@ public final class LanguageServer: Sendable {
                 + "\(output.answeredEarly ? ", answered early" : "")\(usable ? "" : ", dropped")", type: 4)
         }
         return usable ? output : nil
+    }
+
+    /// Tells the backend that `uri` was opened, with the cursor guessed at the document's end: that
+    /// prompt holds the text before any cursor of a document that fits the prompt, which later
+    /// prompts reuse.
+    private func warm(_ uri: DocumentURI) async {
+        guard let backend = await model.loaded else { return }
+        let snapshot = state.current
+        guard let document = snapshot.documents[uri], !snapshot.outOfStep.contains(uri) else { return }
+        backend.documentOpened(completionInput(.inline, document, cursor: document.bytes.count, snapshot))
     }
 
     private func completionInput(_ mode: CompletionInput.Mode, _ document: Document, cursor: Int,

@@ -348,6 +348,14 @@ public final class Session {
         return (reused, gaps.reduce(0) { $0 + $1.count })
     }
 
+    /// Tokens of `prompt` the cache holds, at its start or at other positions (`reuseCache(for:)` would
+    /// keep or move them); changes nothing.
+    public func heldTokens(for prompt: [Int32]) -> Int {
+        guard canBeCached(prompt) else { return 0 }
+        let start = commonPrefix(cachedTokens, prompt)
+        return start + movedText(in: prompt, from: start).moves.reduce(0) { $0 + $1.count }
+    }
+
     /// Tokens `reuseCache(for:)` would run between moved text for `prompt`: work that cannot be
     /// interrupted (idle work weighs it before it starts).
     public func tokensRunBetweenMoves(for prompt: [Int32]) -> Int {

@@ -55,6 +55,32 @@ final class EngineBackendTests: XCTestCase {
         XCTAssertGreaterThan(elsewhere.promptTokens, 0)
     }
 
+    /// After didOpen the worker runs the document's prompt in idle time (the warm job); a request
+    /// arriving meanwhile interrupts it and reuses the chunks it finished.
+    func testOpenedDocumentIsWarmedAndARequestReusesWhatWasFinished() async throws {
+        let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
+        let text = (1...16).map { Self.source.replacingOccurrences(of: "primes_below", with: "primes_\($0)") }.joined()
+        let opened = input(prefix: text, suffix: "")
+        backend.documentOpened(opened)
+        let deadline = Date().addingTimeInterval(120)
+        while backend.warmedTokens < 96, Date() < deadline { try await Task.sleep(nanoseconds: 5_000_000) }
+        let warmed = backend.warmedTokens
+        XCTAssertGreaterThanOrEqual(warmed, 96, "the warm job ran chunks")
+        var request = input(prefix: text + "    ")
+        request.invoked = true  // the full prompt, whatever the generator holds
+        let answer = try await backend.complete(request, isCancelled: { false })
+        XCTAssertGreaterThan(answer.promptTokens, warmed + 64, "the request came before the warm job finished")
+        XCTAssertGreaterThanOrEqual(answer.reusedPromptTokens, warmed, "the warmed chunks were reused")
+        let stopped = backend.warmedTokens
+        try await Task.sleep(nanoseconds: 300_000_000)
+        XCTAssertEqual(backend.warmedTokens, stopped, "the request cancelled the warm job")
+
+        // A document some prompt ran for is not warmed again.
+        backend.documentOpened(opened)
+        _ = try await backend.complete(request, isCancelled: { false })
+        XCTAssertEqual(backend.warmedTokens, stopped)
+    }
+
     /// A request superseded while its long prompt runs keeps the chunks it finished (the newer request
     /// waits for the running one), so the next keystroke goes on from them: typing on after opening a
     /// file, ghost text then comes once the prompt has run, not only after a pause as long as all of it.
@@ -160,7 +186,9 @@ final class EngineBackendTests: XCTestCase {
     /// the engine runs only the tokens around the cursor, not the lines a fresh cut would add below.
     func testCursorMovedDownRunsOnlyTheLinesAroundIt() async throws {
         let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
-        let first = try await backend.complete(request(blankLine: 60), isCancelled: { false })
+        var cold = request(blankLine: 60)
+        cold.invoked = true  // the full window: a cold request made while typing would get a short one
+        let first = try await backend.complete(cold, isCancelled: { false })
         XCTAssertGreaterThan(first.promptTokens - first.reusedPromptTokens, 500, "a cold prompt")
         let moved = try await backend.complete(request(blankLine: 66), isCancelled: { false })
         let lineTokens = backend.vocabulary.encode(Self.tableLines[80]).count
@@ -192,6 +220,42 @@ final class EngineBackendTests: XCTestCase {
         backend.forget("file:///tmp/primes.py")
         let reopened = try await backend.complete(request(blankLine: 72), isCancelled: { false })
         XCTAssertGreaterThan(reopened.promptTokens - reopened.reusedPromptTokens, 5 * lineTokens)
+    }
+
+    /// A keystroke that supersedes a request still running a cold prompt (the user types on after
+    /// opening a file) answers from a short window; idle time grows it back to the full one, a few
+    /// lines at a time, and a request after that runs only the tokens around the cursor.
+    func testTypingOverAColdPromptAnswersFromAShortWindowGrownInIdleTime() async throws {
+        let backend = try EngineBackend(modelPath: try TestModels.path("qwen2.5-coder-0.5b"), threads: nil)
+        let uri = "file:///tmp/primes.py"
+        var cold = request(blankLine: 100)
+        cold.contextTokens = 2048  // about 1,540 prompt tokens: seconds of prefill
+        let started = Guarded<ContinuousClock.Instant?>(nil)
+        let superseded: @Sendable () -> Bool = {  // as a keystroke 300 ms into the prompt
+            started.withLock { $0 = $0 ?? .now; return ContinuousClock.now - $0! > .milliseconds(300) }
+        }
+        do {
+            _ = try await backend.complete(cold, isCancelled: superseded)
+            XCTFail("superseded")
+        } catch is CancellationError {}
+        let full = try XCTUnwrap(backend.window(for: uri))
+
+        var typed = cold
+        typed.prefix += "t"
+        let short = try await backend.complete(typed, isCancelled: { false })
+        let shortWindow = try XCTUnwrap(backend.window(for: uri))
+        XCTAssertGreaterThan(shortWindow.linesBeforePrefix, full.linesBeforePrefix, "the prefix starts lower")
+        XCTAssertLessThan(short.promptTokens, 700, "a short window")
+
+        let deadline = Date().addingTimeInterval(120)
+        while backend.window(for: uri) != full, Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        XCTAssertEqual(backend.window(for: uri), full, "grown back to the full window")
+        typed.prefix += "o"
+        if short.middle.hasPrefix("o") { typed.prefix += "#" }  // off the shown completion's path
+        typed.precompute = false
+        let grown = try await backend.complete(typed, isCancelled: { false })
+        XCTAssertGreaterThan(grown.promptTokens, 1200, "the full window")
+        XCTAssertLessThan(grown.promptTokens - grown.reusedPromptTokens, 64, "grown in idle time")
     }
 
     /// After the cursor moves up (here past a 16-line step of the prefix cut: a fresh cut would start at

@@ -160,7 +160,7 @@ public struct PromptBuilder: Sendable {
     }
 
     /// The least share of its budget a prefix or suffix kept at its last cut holds.
-    static let minimumStickyShare = 0.25
+    public static let minimumStickyShare = 0.25
 
     /// The tokens of `text` without the last one, and the text that token stood for. The cursor often
     /// sits inside a word (`circle_ar|`), and the tokens of a partial word are a split the model never
