@@ -149,6 +149,21 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(client.backend.calls.last?.precompute, false)
     }
 
+    /// didOpen tells the backend, with the cursor guessed at the end, so it can run that prompt
+    /// while the user reads (`CompletionBackend.documentOpened`); a closed document is not warmed.
+    func testOpenedDocumentsAreAnnouncedToTheBackend() async throws {
+        let client = TestClient()
+        try await client.initialize()
+        _ = try await client.send(StatusRequest())  // the model is loaded
+        client.open("file:///a.py", "python", "def f(x):\n    return x\n")
+        await client.waitUntil("the backend hears of a.py") { !client.backend.opened.isEmpty }
+        let input = try XCTUnwrap(client.backend.opened.first)
+        XCTAssertEqual(input.uri, "file:///a.py")
+        XCTAssertEqual(input.prefix, "def f(x):\n    return x\n")
+        XCTAssertEqual(input.suffix, "")
+        XCTAssertFalse(input.invoked)
+    }
+
     func testStatusCountsGenerations() async throws {
         let client = TestClient()
         try await client.initialize()

@@ -50,6 +50,16 @@ public final class ScriptedBackend: CompletionBackend, @unchecked Sendable {
 
     public var modelDescription: String? { "scripted backend (no model loaded)" }
 
+    /// The documents the server said were opened (`documentOpened`), in order, with the input it expects first.
+    public var opened: [CompletionInput] { state.lock.withLock { state.opened } }
+
+    public func documentOpened(_ input: CompletionInput) {
+        state.lock.withLock {
+            state.opened.append(input)
+            if state.opened.count > Self.recordedCallLimit { state.opened.removeFirst(state.opened.count / 2) }
+        }
+    }
+
     /// Inputs seen so far, in call order (the last `recordedCallLimit`: a long session must not grow).
     public static let recordedCallLimit = 1000
     public var calls: [CompletionInput] { state.lock.withLock { state.calls } }
@@ -86,6 +96,7 @@ public final class ScriptedBackend: CompletionBackend, @unchecked Sendable {
     private final class ScriptState: @unchecked Sendable {
         let lock = NSLock()
         var calls: [CompletionInput] = []
+        var opened: [CompletionInput] = []
         var held = false
         var waiting = 0
         var running = 0
