@@ -81,6 +81,24 @@ class LSPClient:
         self.notify("initialized", {})
         return result
 
+    def complete_inline(self, uri, language_id, text, offset, trigger=1):
+        """Opens `text` as `uri`, asks textDocument/inlineCompletion at `offset` (a code-point index),
+        accepts the first item as Neovim does and closes the document. Returns (text afterwards,
+        items, milliseconds the request took)."""
+        import time
+        line = text.count("\n", 0, offset)
+        character = offset - (text.rfind("\n", 0, offset) + 1)
+        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": language_id, "version": 1, "text": text}})
+        t0 = time.perf_counter()
+        res = self.request("textDocument/inlineCompletion", {
+            "textDocument": {"uri": uri}, "position": {"line": line, "character": character},
+            "context": {"triggerKind": trigger}})
+        ms = (time.perf_counter() - t0) * 1000
+        items = res.get("items", []) if isinstance(res, dict) else (res or [])
+        document = self.accept_inline_item(uri, text, 1, items[0]) if items else text
+        self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        return document, items, ms
+
     def accept_inline_item(self, uri, text, version, item):
         """Accepts an inline completion item as Neovim does: its insertText replaces its range, then
         its command runs (workspace/executeCommand; the server's workspace/applyEdit is applied).

@@ -44,23 +44,13 @@ def run_infill(tasks, args):
     results = []
     for n, task in enumerate(tasks):
         text, offset = task.document
-        line = text.count("\n", 0, offset)
-        character = offset - (text.rfind("\n", 0, offset) + 1)
         uri = f"file:///tmp/humaneval/{task.task_id.replace('/', '_')}_{n}.py"
-        client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
-        t0 = time.perf_counter()
-        res = client.request("textDocument/inlineCompletion", {
-            "textDocument": {"uri": uri}, "position": {"line": line, "character": character},
-            "context": {"triggerKind": args.trigger}})
-        ms = (time.perf_counter() - t0) * 1000
-        items = res.get("items", []) if isinstance(res, dict) else (res or [])
         # Accepted as Neovim accepts it: the item's text, then its command (indenting the code below).
-        document = client.accept_inline_item(uri, text, 1, items[0]) if items else text
+        document, items, ms = client.complete_inline(uri, "python", text, offset, args.trigger)
         ok = T.document_passes(task, document)
         middle = (items[0]["insertText"] if items else "") + ("\n" if task.hole == "line" else "")
         results.append({"task": task.task_id, "ok": ok, "ms": ms, "middle": middle, "expected": task.middle,
                         "indentsBelow": bool(items and items[0].get("command"))})
-        client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
         if args.verbose:
             print(f"{n:4d} {'PASS' if ok else 'fail'} {ms:7.0f} ms {middle!r}", flush=True)
     client.shutdown()

@@ -42,16 +42,8 @@ def run_infill(tasks, args):
         text = t.prefix + t.suffix
         line = t.prefix.count("\n")
         character = len(t.prefix) - (t.prefix.rfind("\n") + 1)
-        client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": t.language_id, "version": 1, "text": text}})
-        t0 = time.perf_counter()
-        res = client.request("textDocument/inlineCompletion", {
-            "textDocument": {"uri": uri}, "position": {"line": line, "character": character},
-            "context": {"triggerKind": args.trigger}})
-        ms = (time.perf_counter() - t0) * 1000
-        items = res.get("items", []) if isinstance(res, dict) else (res or [])
-        document = client.accept_inline_item(uri, text, 1, items[0]) if items else text
+        document, items, ms = client.complete_inline(uri, t.language_id, text, len(t.prefix), args.trigger)
         prediction = document.split("\n")[line][character:] if document.startswith(t.prefix) else None
-        client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
         out.append((prediction if prediction is not None else "", ms, items[0]["insertText"] if items else None))
         if args.verbose:
             print(f"{n:4d} {t.language:10s} {ms:6.0f} ms {out[-1][0]!r} want {t.expected!r}", flush=True)
