@@ -143,9 +143,11 @@ public struct FrameDecoder: Sendable {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         default:
-            return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+            return tokenSymbols.contains(byte)
         }
     }
+
+    private static let tokenSymbols = Set("!#$%&'*+-.^_`|~".utf8)
 
     /// The header block ends at the first blank line. `\r\n\r\n` is the spec; a bare `\n\n` is
     /// accepted too, since hand-written test clients send it.
